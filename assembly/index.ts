@@ -1,0 +1,10 @@
+// The kernel ABI: every export takes i32/f64 only; pointers are byte offsets into
+// the one exported memory. Kernels never allocate and never trap on valid input.
+export { findNonFinite, weightedColumnMean } from "./scan";
+export { axpy, copy, packedRank1, scale } from "./packed-ops";
+export { syrk, syrkScratchBytes } from "./syrk";
+
+/** First byte that the host may manage (after static data and the stack). */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,240 @@
+// Weighted symmetric rank-k update into packed 'U' storage:
+//   C += Σ_r w_r (a_r − c)(a_r − c)ᵀ
+// for a row-major block of score rows a_r. The block is first packed into
+// two-column panels (one v128 per row and panel, zero-padded to a multiple of four
+// columns) with the centering and the weights applied; then a 4×4 register tile
+// (8 f64x2 accumulators: more spill on V8) sweeps the upper triangle of C.
+import { columnStart } from "./packed-index";
+
+/** Columns padded to a multiple of the 4-wide register tile. */
+// @ts-ignore: decorator
+@inline
+function paddedDim(d: i32): i32 {
+  return (d + 3) & ~3;
+}
+
+// Bytes between consecutive panels. Panels a multiple of 4 KiB apart alias in the
+// L1 sets and halve the sweep's speed, so the stride is staggered by a cache line.
+// @ts-ignore: decorator
+@inline
+function panelStride(rows: i32): usize {
+  return (<usize>rows << 4) + 64;
+}
+
+/** Bytes of scratch that syrk needs for a block of `rows` rows of dimension d. */
+export function syrkScratchBytes(rows: i32, d: i32): i32 {
+  // Two packed copies (plain for the splat side, weighted for the vector side).
+  return <i32>(<usize>paddedDim(d) * panelStride(rows));
+}
+
+/**
+ * Packs rows×d row-major scores into two-column panels at `plain` and, when
+ * weighted, their weighted copies at `weighted`. Returns the flat index of the
+ * first non-finite score or -1; nothing of C has been touched either way.
+ */
+function pack(a: usize, rows: i32, d: i32, w: usize, center: usize, plain: usize, weighted: usize): i32 {
+  const pairs = paddedDim(d) >> 1;
+  const fullPairs = d >> 1;
+  const panelBytes = panelStride(rows);
+  const rowBytes = <usize>d << 3;
+  let flag: f64 = 0;
+  for (let r: i32 = 0; r < rows; r++) {
+    const row = a + <usize>r * rowBytes;
+    const rowOff = <usize>r << 4;
+    const wr: f64 = w != 0 ? load<f64>(w + (<usize>r << 3)) : 1.0;
+    if (ASC_FEATURE_SIMD) {
+      const ws = f64x2.splat(wr);
+      let chk = f64x2.splat(0);
+      let p: i32 = 0;
+      for (; p < fullPairs; p++) {
+        const off = <usize>p << 4;
+        let v = v128.load(row + off);
+        chk = f64x2.add(chk, f64x2.sub(v, v));
+        if (center != 0) v = f64x2.sub(v, v128.load(center + off));
+        const dst = <usize>p * panelBytes + rowOff;
+        v128.store(plain + dst, v);
+        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
+      }
+      flag += f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
+      if (d & 1) {
+        let x = load<f64>(row + (<usize>(d - 1) << 3));
+        flag += x - x;
+        if (center != 0) x -= load<f64>(center + (<usize>(d - 1) << 3));
+        const v = f64x2.replace_lane(f64x2.splat(0), 0, x);
+        const dst = <usize>p * panelBytes + rowOff;
+        v128.store(plain + dst, v);
+        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
+        p++;
+      }
+      for (; p < pairs; p++) {
+        const dst = <usize>p * panelBytes + rowOff;
+        v128.store(plain + dst, f64x2.splat(0));
+        if (w != 0) v128.store(weighted + dst, f64x2.splat(0));
+      }
+    } else {
+      for (let j: i32 = 0; j < pairs << 1; j++) {
+        let x: f64 = 0;
+        if (j < d) {
+          x = load<f64>(row + (<usize>j << 3));
+          flag += x - x;
+          if (center != 0) x -= load<f64>(center + (<usize>j << 3));
+        }
+        const dst = <usize>(j >> 1) * panelBytes + rowOff + (<usize>(j & 1) << 3);
+        store<f64>(plain + dst, x);
+        if (w != 0) store<f64>(weighted + dst, x * wr);
+      }
+    }
+  }
+  if (flag == 0) return -1;
+  const n = rows * d;
+  for (let k: i32 = 0; k < n; k++) {
+    const x = load<f64>(a + (<usize>k << 3));
+    if (x - x != 0) return k;
+  }
+  return -1;
+}
+
+// Adds the accumulated column (rows i0..i0+3) of a tile into column `col` of C.
+// `count` limits how many of the four rows are stored (diagonal tiles store i <= col).
+// @ts-ignore: decorator
+@inline
+function addColumn(c: usize, col: i32, i0: i32, lo: v128, hi: v128, count: i32): void {
+  const p = c + ((columnStart(<usize>col) + <usize>i0) << 3);
+  if (count >= 2) {
+    v128.store(p, f64x2.add(v128.load(p), lo));
+  } else {
+    store<f64>(p, load<f64>(p) + f64x2.extract_lane(lo, 0));
+  }
+  if (count >= 4) {
+    v128.store(p + 16, f64x2.add(v128.load(p + 16), hi));
+  } else if (count == 3) {
+    store<f64>(p + 16, load<f64>(p + 16) + f64x2.extract_lane(hi, 0));
+  }
+}
+
+function sweepSimd(c: usize, d: i32, rows: i32, plain: usize, weighted: usize): void {
+  const tiles = paddedDim(d) >> 2;
+  const panelBytes = panelStride(rows);
+  const end = <usize>rows << 4;
+  for (let jt: i32 = 0; jt < tiles; jt++) {
+    const j0 = jt << 2;
+    const cols = min(4, d - j0);
+    const bj0 = plain + <usize>(jt << 1) * panelBytes;
+    const bj1 = bj0 + panelBytes;
+    for (let it: i32 = 0; it <= jt; it++) {
+      const i0 = it << 2;
+      const ai0 = weighted + <usize>(it << 1) * panelBytes;
+      const ai1 = ai0 + panelBytes;
+      let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
+      let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);
+      let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
+      let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
+      for (let off: usize = 0; off < end; off += 16) {
+        const x0 = v128.load(ai0 + off);
+        const x1 = v128.load(ai1 + off);
+        const b0 = v128.load64_splat(bj0 + off);
+        const b1 = v128.load64_splat(bj0 + off + 8);
+        const b2 = v128.load64_splat(bj1 + off);
+        const b3 = v128.load64_splat(bj1 + off + 8);
+        c0lo = f64x2.add(c0lo, f64x2.mul(x0, b0));
+        c0hi = f64x2.add(c0hi, f64x2.mul(x1, b0));
+        c1lo = f64x2.add(c1lo, f64x2.mul(x0, b1));
+        c1hi = f64x2.add(c1hi, f64x2.mul(x1, b1));
+        c2lo = f64x2.add(c2lo, f64x2.mul(x0, b2));
+        c2hi = f64x2.add(c2hi, f64x2.mul(x1, b2));
+        c3lo = f64x2.add(c3lo, f64x2.mul(x0, b3));
+        c3hi = f64x2.add(c3hi, f64x2.mul(x1, b3));
+      }
+      const diagonal = it == jt;
+      addColumn(c, j0, i0, c0lo, c0hi, diagonal ? 1 : 4);
+      if (cols > 1) addColumn(c, j0 + 1, i0, c1lo, c1hi, diagonal ? 2 : 4);
+      if (cols > 2) addColumn(c, j0 + 2, i0, c2lo, c2hi, diagonal ? 3 : 4);
+      if (cols > 3) addColumn(c, j0 + 3, i0, c3lo, c3hi, 4);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function addScalar(c: usize, i: i32, j: i32, v: f64): void {
+  const p = c + ((columnStart(<usize>j) + <usize>i) << 3);
+  store<f64>(p, load<f64>(p) + v);
+}
+
+function sweepScalar(c: usize, d: i32, rows: i32, plain: usize, weighted: usize): void {
+  const tiles = paddedDim(d) >> 2;
+  const panelBytes = panelStride(rows);
+  const end = <usize>rows << 4;
+  for (let jt: i32 = 0; jt < tiles; jt++) {
+    const j0 = jt << 2;
+    const cols = min(4, d - j0);
+    const bj0 = plain + <usize>(jt << 1) * panelBytes;
+    const bj1 = bj0 + panelBytes;
+    for (let it: i32 = 0; it <= jt; it++) {
+      const i0 = it << 2;
+      const ai0 = weighted + <usize>(it << 1) * panelBytes;
+      const ai1 = ai0 + panelBytes;
+      let s00: f64 = 0, s10: f64 = 0, s20: f64 = 0, s30: f64 = 0;
+      let s01: f64 = 0, s11: f64 = 0, s21: f64 = 0, s31: f64 = 0;
+      let s02: f64 = 0, s12: f64 = 0, s22: f64 = 0, s32: f64 = 0;
+      let s03: f64 = 0, s13: f64 = 0, s23: f64 = 0, s33: f64 = 0;
+      for (let off: usize = 0; off < end; off += 16) {
+        const x0 = load<f64>(ai0 + off), x1 = load<f64>(ai0 + off + 8);
+        const x2 = load<f64>(ai1 + off), x3 = load<f64>(ai1 + off + 8);
+        const b0 = load<f64>(bj0 + off), b1 = load<f64>(bj0 + off + 8);
+        const b2 = load<f64>(bj1 + off), b3 = load<f64>(bj1 + off + 8);
+        s00 += x0 * b0; s10 += x1 * b0; s20 += x2 * b0; s30 += x3 * b0;
+        s01 += x0 * b1; s11 += x1 * b1; s21 += x2 * b1; s31 += x3 * b1;
+        s02 += x0 * b2; s12 += x1 * b2; s22 += x2 * b2; s32 += x3 * b2;
+        s03 += x0 * b3; s13 += x1 * b3; s23 += x2 * b3; s33 += x3 * b3;
+      }
+      const diagonal = it == jt;
+      addScalar(c, i0, j0, s00);
+      if (!diagonal) {
+        addScalar(c, i0 + 1, j0, s10);
+        addScalar(c, i0 + 2, j0, s20);
+        addScalar(c, i0 + 3, j0, s30);
+      }
+      if (cols > 1) {
+        addScalar(c, i0, j0 + 1, s01);
+        addScalar(c, i0 + 1, j0 + 1, s11);
+        if (!diagonal) {
+          addScalar(c, i0 + 2, j0 + 1, s21);
+          addScalar(c, i0 + 3, j0 + 1, s31);
+        }
+      }
+      if (cols > 2) {
+        addScalar(c, i0, j0 + 2, s02);
+        addScalar(c, i0 + 1, j0 + 2, s12);
+        addScalar(c, i0 + 2, j0 + 2, s22);
+        if (!diagonal) addScalar(c, i0 + 3, j0 + 2, s32);
+      }
+      if (cols > 3) {
+        addScalar(c, i0, j0 + 3, s03);
+        addScalar(c, i0 + 1, j0 + 3, s13);
+        addScalar(c, i0 + 2, j0 + 3, s23);
+        addScalar(c, i0 + 3, j0 + 3, s33);
+      }
+    }
+  }
+}
+
+/**
+ * C (packed 'U', dimension d) += Σ_r w_r (a_r − center)(a_r − center)ᵀ over the
+ * rows×d row-major block at a. w = 0: unit weights; center = 0: no centering.
+ * scratch: syrkScratchBytes(rows, d) bytes, 16-byte aligned.
+ * Returns -1, or the flat index of the first non-finite score (C untouched).
+ */
+export function syrk(c: usize, a: usize, rows: i32, d: i32, w: usize, center: usize, scratch: usize): i32 {
+  if (rows <= 0 || d <= 0) return -1;
+  const plain = scratch;
+  const weighted = w != 0 ? scratch + <usize>(paddedDim(d) >> 1) * panelStride(rows) : scratch;
+  const status = pack(a, rows, d, w, center, plain, weighted);
+  if (status >= 0) return status;
+  if (ASC_FEATURE_SIMD) {
+    sweepSimd(c, d, rows, plain, weighted);
+  } else {
+    sweepScalar(c, d, rows, plain, weighted);
+  }
+  return -1;
+}

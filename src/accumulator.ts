@@ -1,0 +1,296 @@
+// A streaming Fisher accumulator. It keeps the row count, the weight sum W, the
+// weighted mean score μ and the centered co-moment M = Σ w (s − μ)(s − μ)ᵀ (packed
+// 'U', in the backend's memory), and folds in every chunk and every merged
+// accumulator with the pairwise update of Chan, Golub and LeVeque:
+//   M = M_a + M_b + (W_a W_b / W) δ δᵀ,  μ = μ_a + (W_b / W) δ,  δ = μ_b − μ_a.
+// Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
+// uncentered Fisher is then M / W + μ μᵀ.
+import { type AccumulatorState, decodeState, encodeState } from "./accumulator-format.js";
+import { DisposedError, EmptyAccumulatorError, NonFiniteError, SerializationError } from "./errors.js";
+import { runtime } from "./init.js";
+import { ALL_FINITE } from "./kernels.js";
+import { packedLength } from "./packed.js";
+import { CHUNK_ROWS, type Runtime, type Staging } from "./runtime.js";
+import { type Chunk, streamChunks } from "./stream.js";
+import { SymmetricMatrix } from "./symmetric-matrix.js";
+import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
+
+export interface AddOptions {
+  /** One non-negative finite weight per row; default 1 for every row. */
+  weights?: Float64Array;
+}
+
+interface Allocation {
+  readonly rt: Runtime;
+  ptr: number;
+}
+
+// Frees the memory of accumulators that were dropped without dispose().
+const reclaim =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
+    : undefined;
+
+export class FisherAccumulator {
+  readonly dim: number;
+  private readonly rt: Runtime;
+  private readonly allocation: Allocation;
+  private readonly meanPtr: number;
+  private readonly comomentPtr: number;
+  private rows = 0;
+  private weight = 0;
+  private disposed = false;
+
+  /**
+   * An empty accumulator of dimension `dim`, in the active backend's memory.
+   * @throws {RangeError} when dim is not a positive integer, or its packed matrix cannot fit in 32-bit WebAssembly memory.
+   */
+  constructor(dim: number) {
+    assertDim("dim", dim);
+    this.dim = dim;
+    this.rt = runtime();
+    const meanLength = dim + (dim % 2); // keeps the co-moment 16-byte aligned
+    const ptr = this.rt.alloc(meanLength + packedLength(dim));
+    this.allocation = { rt: this.rt, ptr };
+    this.meanPtr = ptr;
+    this.comomentPtr = ptr + meanLength * 8;
+    reclaim?.register(this, this.allocation, this);
+  }
+
+  /** Rows added so far (including rows of weight 0). */
+  get count(): number {
+    return this.rows;
+  }
+
+  /** Σ w over the rows added so far (the row count when unweighted). */
+  get totalWeight(): number {
+    return this.weight;
+  }
+
+  /** The backend whose memory holds this accumulator. */
+  get backend(): Runtime["name"] {
+    return this.rt.name;
+  }
+
+  /**
+   * Adds a row-major batch of scores (rows × dim, any number of rows), streamed in
+   * chunks. If any score is NaN or ±Infinity, throws NonFiniteError naming its row
+   * and column and leaves the accumulator exactly as it was.
+   * @throws {TypeError} when scores or weights are not Float64Arrays.
+   * @throws {RangeError} on a length that is not a multiple of dim, or bad weights.
+   * @throws {NonFiniteError} on a non-finite score.
+   */
+  add(scores: Float64Array, options?: AddOptions): this {
+    this.assertLive();
+    assertOptions("options", options);
+    const rows = rowsOf("scores", scores, this.dim);
+    const weights = options?.weights;
+    if (weights !== undefined) weightSum("options.weights", weights, rows);
+    if (rows === 0) return this;
+    const { rt, dim } = this;
+    const stateLength = this.stateLength();
+    // Only a batch of several chunks can fail after changing the state: keep a copy.
+    const snapshot = rows > CHUNK_ROWS ? rt.alloc(stateLength) : 0;
+    const before = { rows: this.rows, weight: this.weight };
+    try {
+      if (snapshot) rt.kernels.copy(snapshot, this.meanPtr, stateLength);
+      const bad = streamChunks(rt, scores, dim, weights, (chunk, staging) => this.fold(chunk, staging));
+      if (bad) {
+        if (snapshot) rt.kernels.copy(this.meanPtr, snapshot, stateLength);
+        this.rows = before.rows;
+        this.weight = before.weight;
+        throw new NonFiniteError("scores", bad.row, bad.column, bad.value);
+      }
+    } finally {
+      if (snapshot) rt.free(snapshot);
+    }
+    return this;
+  }
+
+  /**
+   * Folds another accumulator of the same dim into this one (as if its rows had
+   * been added here). The other accumulator is unchanged; it may live in another
+   * backend, and may be this one.
+   * @throws {TypeError} when other is not a FisherAccumulator. @throws {RangeError} on different dims.
+   */
+  merge(other: FisherAccumulator): this {
+    this.assertLive();
+    if (!(other instanceof FisherAccumulator)) {
+      throw new TypeError("`other` must be a FisherAccumulator.");
+    }
+    other.assertLive();
+    if (other.dim !== this.dim) {
+      throw new RangeError(`\`other\` must have dim ${this.dim} to merge; received dim ${other.dim}.`);
+    }
+    if (other.weight > 0) {
+      const { rt, dim } = this;
+      const k = rt.kernels;
+      const n = this.stateLength();
+      const temp = rt.alloc(n);
+      try {
+        if (other.rt === rt) k.copy(temp, other.meanPtr, n);
+        else rt.write(temp, other.rt.read(other.meanPtr, n));
+        const otherMean = temp;
+        const otherComoment = temp + (this.comomentPtr - this.meanPtr);
+        k.axpy(this.comomentPtr, otherComoment, packedLength(dim), 1);
+        this.combineMean(otherMean, other.weight);
+      } finally {
+        rt.free(temp);
+      }
+    }
+    this.rows += other.rows;
+    return this;
+  }
+
+  /** The weighted mean score Σ w s / Σ w (a mean). @throws {EmptyAccumulatorError} when Σ w = 0. */
+  meanScore(): Float64Array {
+    this.assertNonEmpty("the mean score");
+    return this.rt.read(this.meanPtr, this.dim);
+  }
+
+  /**
+   * The empirical Fisher, a MEAN: (1/Σw) Σ w s sᵀ, uncentered.
+   * @throws {EmptyAccumulatorError} when Σ w = 0.
+   */
+  fisher(): SymmetricMatrix {
+    this.assertNonEmpty("the Fisher information (a mean)");
+    return this.derive((k, c, p) => {
+      k.scale(c, p, 1 / this.weight);
+      k.packedRank1(c, this.dim, 1, this.meanPtr);
+    });
+  }
+
+  /** The uncentered SUM Σ w s sᵀ (zero when nothing was added). */
+  sum(): SymmetricMatrix {
+    this.assertLive();
+    return this.derive((k, c) => {
+      if (this.weight > 0) k.packedRank1(c, this.dim, this.weight, this.meanPtr);
+    });
+  }
+
+  /**
+   * The centered score covariance, a MEAN: (1/Σw) Σ w (s − s̄)(s − s̄)ᵀ (divides by
+   * Σw, not Σw − 1). @throws {EmptyAccumulatorError} when Σ w = 0.
+   */
+  covariance(): SymmetricMatrix {
+    this.assertNonEmpty("the covariance (a mean)");
+    return this.derive((k, c, p) => k.scale(c, p, 1 / this.weight));
+  }
+
+  /** The centered co-moment, a SUM: Σ w (s − s̄)(s − s̄)ᵀ (zero when nothing was added). */
+  comoment(): SymmetricMatrix {
+    this.assertLive();
+    return this.derive(() => {});
+  }
+
+  /** The state as bytes (magic, format version, dim, state, CRC-32); deserialize() restores it bit for bit. */
+  serialize(): Uint8Array {
+    this.assertLive();
+    return encodeState(this.state());
+  }
+
+  /**
+   * Restores an accumulator from serialize() output, in the active backend.
+   * @throws {SerializationError} on truncated, corrupted or foreign bytes.
+   */
+  static deserialize(bytes: Uint8Array): FisherAccumulator {
+    const state = decodeState(bytes);
+    for (const [name, values] of [
+      ["mean", state.mean],
+      ["comoment", state.comoment],
+    ] as const) {
+      const bad = values.findIndex((v) => v - v !== 0);
+      if (bad >= 0) throw new SerializationError(`Corrupted accumulator: ${name}[${bad}] is ${values[bad]}.`);
+    }
+    const acc = new FisherAccumulator(state.dim);
+    acc.rt.write(acc.meanPtr, state.mean);
+    acc.rt.write(acc.comomentPtr, state.comoment);
+    acc.rows = state.count;
+    acc.weight = state.totalWeight;
+    return acc;
+  }
+
+  /** Returns the memory to the backend. Further use throws DisposedError; disposing twice is harmless. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    reclaim?.unregister(this);
+    this.rt.free(this.allocation.ptr);
+  }
+
+  /** Folds one staged chunk; returns a kernel status (the state is untouched unless it is ALL_FINITE). */
+  private fold(chunk: Chunk, staging: Staging): number {
+    const k = this.rt.kernels;
+    const { rows, weights, weightSum: chunkWeight } = chunk;
+    const d = this.dim;
+    if (chunkWeight === 0) {
+      const status = k.findNonFinite(staging.scores, rows * d);
+      if (status === ALL_FINITE) this.rows += rows;
+      return status;
+    }
+    const status = k.weightedColumnMean(staging.scores, rows, d, weights, chunkWeight, staging.mean);
+    if (status !== ALL_FINITE) return status;
+    // One row is its own mean: its centered co-moment is exactly zero.
+    if (rows > 1) k.syrk(this.comomentPtr, staging.scores, rows, d, weights, staging.mean, staging.scratch);
+    this.combineMean(staging.mean, chunkWeight);
+    this.rows += rows;
+    return ALL_FINITE;
+  }
+
+  /**
+   * Completes the Chan update for a part with mean at `meanB` and weight wB whose
+   * centered co-moment is already added: adds the between-means term and moves the
+   * mean. Overwrites meanB with δ.
+   */
+  private combineMean(meanB: number, wB: number): void {
+    const k = this.rt.kernels;
+    const wA = this.weight;
+    const w = wA + wB;
+    if (wA === 0) {
+      k.copy(this.meanPtr, meanB, this.dim);
+    } else {
+      k.axpy(meanB, this.meanPtr, this.dim, -1);
+      k.packedRank1(this.comomentPtr, this.dim, (wA * wB) / w, meanB);
+      k.axpy(this.meanPtr, meanB, this.dim, wB / w);
+    }
+    this.weight = w;
+  }
+
+  /** Copies the co-moment, lets `edit` transform the copy in place, and returns it. */
+  private derive(edit: (k: Runtime["kernels"], copy: number, length: number) => void): SymmetricMatrix {
+    const { rt } = this;
+    const p = packedLength(this.dim);
+    const temp = rt.alloc(p);
+    try {
+      rt.kernels.copy(temp, this.comomentPtr, p);
+      edit(rt.kernels, temp, p);
+      return SymmetricMatrix.adopt(rt.read(temp, p), this.dim);
+    } finally {
+      rt.free(temp);
+    }
+  }
+
+  private state(): AccumulatorState {
+    return {
+      dim: this.dim,
+      count: this.rows,
+      totalWeight: this.weight,
+      mean: this.rt.read(this.meanPtr, this.dim),
+      comoment: this.rt.read(this.comomentPtr, packedLength(this.dim)),
+    };
+  }
+
+  /** Elements from the mean's start to the co-moment's end. */
+  private stateLength(): number {
+    return (this.comomentPtr - this.meanPtr) / 8 + packedLength(this.dim);
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new DisposedError("FisherAccumulator");
+  }
+
+  private assertNonEmpty(what: string): void {
+    this.assertLive();
+    if (!(this.weight > 0)) throw new EmptyAccumulatorError(what);
+  }
+}

@@ -1,0 +1,67 @@
+// The one-shot empirical Fisher: the weighted rank-k update of a whole batch,
+// streamed through the kernel in chunks.
+import { FisherAccumulator } from "./accumulator.js";
+import { NonFiniteError } from "./errors.js";
+import { runtime } from "./init.js";
+import { packedLength } from "./packed.js";
+import { streamChunks } from "./stream.js";
+import { SymmetricMatrix } from "./symmetric-matrix.js";
+import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
+
+export interface EmpiricalFisherOptions {
+  /** One non-negative finite weight per row; default 1 for every row. */
+  weights?: Float64Array;
+  /** Subtract the (weighted) mean score first: the score covariance. Default false. */
+  centered?: boolean;
+  /** "mean" (default) divides by Σ w; "sum" does not. */
+  reduction?: "mean" | "sum";
+}
+
+/**
+ * The empirical Fisher of per-sample scores (row-major rows × dim).
+ * By default a MEAN, uncentered: (1/Σw) Σ w s sᵀ. With `centered`:
+ * (1/Σw) Σ w (s − s̄)(s − s̄)ᵀ. With `reduction: "sum"` the same without the 1/Σw.
+ * @throws {TypeError} when scores or weights are not Float64Arrays.
+ * @throws {RangeError} on a bad dim, a length that is not a multiple of dim, bad
+ *   weights, or (for a mean) no row with positive weight.
+ * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
+ */
+export function empiricalFisher(scores: Float64Array, dim: number, options?: EmpiricalFisherOptions): SymmetricMatrix {
+  assertDim("dim", dim);
+  assertOptions("options", options);
+  const rows = rowsOf("scores", scores, dim);
+  const weights = options?.weights;
+  const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
+  const reduction = options?.reduction ?? "mean";
+  if (reduction !== "mean" && reduction !== "sum") {
+    throw new RangeError(`\`options.reduction\` must be "mean" or "sum"; received ${String(reduction)}.`);
+  }
+  if (reduction === "mean" && !(total > 0)) {
+    throw new RangeError(
+      `\`scores\` must hold at least one row of positive weight to take a mean; received ${rows} rows of total weight ${total}.`,
+    );
+  }
+  if (options?.centered) {
+    const acc = new FisherAccumulator(dim);
+    try {
+      acc.add(scores, weights === undefined ? {} : { weights });
+      return reduction === "mean" ? acc.covariance() : acc.comoment();
+    } finally {
+      acc.dispose();
+    }
+  }
+  const rt = runtime();
+  const k = rt.kernels;
+  const p = packedLength(dim);
+  const c = rt.alloc(p);
+  try {
+    const bad = streamChunks(rt, scores, dim, weights, (chunk, s) =>
+      k.syrk(c, s.scores, chunk.rows, dim, chunk.weights, 0, s.scratch),
+    );
+    if (bad) throw new NonFiniteError("scores", bad.row, bad.column, bad.value);
+    if (reduction === "mean") k.scale(c, p, 1 / total);
+    return SymmetricMatrix.adopt(rt.read(c, p), dim);
+  } finally {
+    rt.free(c);
+  }
+}

@@ -1,0 +1,36 @@
+// Typed errors. Wrong kinds of argument raise TypeError and bad sizes, indices or
+// values raise RangeError (both built in); the classes here carry extra fields.
+
+/** A score (or other input) is NaN or ±Infinity. Nothing was modified. */
+export class NonFiniteError extends RangeError {
+  override readonly name = "NonFiniteError";
+  constructor(
+    readonly argument: string,
+    readonly row: number,
+    readonly column: number,
+    readonly value: number,
+  ) {
+    super(`\`${argument}\` must be finite; row ${row}, column ${column} is ${value}.`);
+  }
+}
+
+/** An object was used after dispose(). */
+export class DisposedError extends Error {
+  override readonly name = "DisposedError";
+  constructor(what: string) {
+    super(`This ${what} was disposed and can no longer be used.`);
+  }
+}
+
+/** Bytes given to deserialize() are not a state written by this format. */
+export class SerializationError extends Error {
+  override readonly name = "SerializationError";
+}
+
+/** A mean was asked of an accumulator that holds no weight yet. */
+export class EmptyAccumulatorError extends Error {
+  override readonly name = "EmptyAccumulatorError";
+  constructor(what: string) {
+    super(`Cannot compute ${what}: the accumulator holds no rows with positive weight.`);
+  }
+}

@@ -1,0 +1,88 @@
+// One backend instance: its kernels, its linear memory and the arena that owns it.
+// Objects remember the runtime that created them, so switching backends with
+// init() never strands live accumulators.
+import type { Kernels, LinearMemory } from "./kernels.js";
+import { Arena } from "./memory/arena.js";
+
+export type BackendName = "wasm-simd" | "wasm-scalar" | "js";
+
+/** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */
+export const CHUNK_ROWS = 256;
+
+/** Where one staged chunk and its work areas live (byte offsets). */
+export interface Staging {
+  readonly dim: number;
+  readonly scores: number;
+  readonly weights: number;
+  readonly mean: number;
+  readonly scratch: number;
+}
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+export class Runtime {
+  readonly arena: Arena;
+  private view: Float64Array;
+  private staged: { ptr: number; bytes: number; layout: Staging } | undefined;
+
+  constructor(
+    readonly name: BackendName,
+    readonly kernels: Kernels,
+    readonly memory: LinearMemory,
+  ) {
+    this.arena = new Arena(memory, kernels.heapBase());
+    this.view = new Float64Array(memory.buffer);
+  }
+
+  /** A view of the whole memory; valid until the next alloc(). */
+  f64(): Float64Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float64Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** Allocates n zeroed f64 and returns the byte offset. */
+  alloc(n: number): number {
+    const ptr = this.arena.alloc(n * 8);
+    this.f64().fill(0, ptr / 8, ptr / 8 + n);
+    return ptr;
+  }
+
+  free(ptr: number): void {
+    this.arena.free(ptr);
+  }
+
+  /** Copies n f64 out of memory into a new array. */
+  read(ptr: number, n: number): Float64Array {
+    return this.f64().slice(ptr / 8, ptr / 8 + n);
+  }
+
+  write(ptr: number, data: Float64Array): void {
+    this.f64().set(data, ptr / 8);
+  }
+
+  /** The shared staging area for chunks of dimension `dim`, grown on demand. */
+  staging(dim: number): Staging {
+    if (this.staged && this.staged.layout.dim === dim) return this.staged.layout;
+    const scoresBytes = align16(CHUNK_ROWS * dim * 8);
+    const weightsBytes = align16(CHUNK_ROWS * 8);
+    const meanBytes = align16(dim * 8);
+    const scratchBytes = align16(this.kernels.syrkScratchBytes(CHUNK_ROWS, dim));
+    const bytes = scoresBytes + weightsBytes + meanBytes + scratchBytes;
+    if (!this.staged || this.staged.bytes < bytes) {
+      if (this.staged) this.arena.free(this.staged.ptr);
+      this.staged = undefined;
+      const ptr = this.arena.alloc(bytes);
+      this.staged = { ptr, bytes, layout: { dim, scores: 0, weights: 0, mean: 0, scratch: 0 } };
+    }
+    const base = this.staged.ptr;
+    const layout: Staging = {
+      dim,
+      scores: base,
+      weights: base + scoresBytes,
+      mean: base + scoresBytes + weightsBytes,
+      scratch: base + scoresBytes + weightsBytes + meanBytes,
+    };
+    this.staged.layout = layout;
+    return layout;
+  }
+}

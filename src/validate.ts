@@ -1,0 +1,78 @@
+// Argument checks for the public edge. Kernels below trust their inputs.
+import { MAX_DIM, packedLength } from "./packed.js";
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  return (value as object).constructor?.name ?? typeof value;
+}
+
+export function assertFloat64Array(name: string, value: unknown): asserts value is Float64Array {
+  if (!(value instanceof Float64Array)) {
+    throw new TypeError(`\`${name}\` must be a Float64Array; received ${show(value)}.`);
+  }
+}
+
+export function assertDim(name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`\`${name}\` must be a positive integer; received ${show(value)}.`);
+  }
+  if (value > MAX_DIM) {
+    throw new RangeError(
+      `\`${name}\` = ${value} is too large: its packed matrix (${packedLength(value) * 8} bytes) cannot fit in 32-bit WebAssembly memory; the largest dim that fits is ${MAX_DIM}.`,
+    );
+  }
+}
+
+export function assertIndex(name: string, value: unknown, size: number): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= size) {
+    throw new RangeError(`\`${name}\` must be an integer in [0, ${size}); received ${show(value)}.`);
+  }
+}
+
+export function assertLength(name: string, array: Float64Array, expected: number, meaning: string): void {
+  if (array.length !== expected) {
+    throw new RangeError(`\`${name}\` must have length ${expected} (${meaning}); received length ${array.length}.`);
+  }
+}
+
+/** Checks a row-major batch of scores and returns its number of rows. */
+export function rowsOf(name: string, scores: unknown, dim: number): number {
+  assertFloat64Array(name, scores);
+  if (scores.length % dim !== 0) {
+    throw new RangeError(
+      `\`${name}\` length must be a multiple of dim (${dim}), one row of dim values per sample; received length ${scores.length}.`,
+    );
+  }
+  return scores.length / dim;
+}
+
+/** Checks per-row weights (finite, non-negative, one per row) and returns their sum. */
+export function weightSum(name: string, weights: unknown, rows: number): number {
+  assertFloat64Array(name, weights);
+  assertLength(name, weights, rows, "one weight per row");
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i] as number;
+    if (!(w >= 0 && w < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`\`${name}\` must be finite and non-negative; ${name}[${i}] is ${w}.`);
+    }
+    sum += w;
+  }
+  return sum;
+}
+
+/** Checks that every entry is finite; names the first that is not. */
+export function assertAllFinite(name: string, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v - v !== 0) throw new RangeError(`\`${name}\` must be finite; ${name}[${i}] is ${v}.`);
+  }
+}
+
+export function assertOptions(name: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== "object" || value === null)) {
+    throw new TypeError(`\`${name}\` must be an object; received ${show(value)}.`);
+  }
+}
