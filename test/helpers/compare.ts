@@ -1,0 +1,46 @@
+// Tolerance checks as relative max-abs error, with a report of the entries that
+// differ most, so a failure says where and by how much.
+import { expect } from "vitest";
+
+/**
+ * max |a − e| / scale, where scale defaults to max |e| (1 when e is all zero).
+ * Pass the scale of the inputs for quantities that cancel, such as a mean score near zero.
+ */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>, scale?: number): number {
+  let diff = 0;
+  let maxExpected = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs((actual[i] as number) - (expected[i] as number)));
+    maxExpected = Math.max(maxExpected, Math.abs(expected[i] as number));
+  }
+  return diff / (scale ?? (maxExpected || 1));
+}
+
+function worstEntries(actual: ArrayLike<number>, expected: ArrayLike<number>, count = 5): string {
+  const rows = Array.from({ length: expected.length }, (_, i) => ({
+    i,
+    a: actual[i] as number,
+    e: expected[i] as number,
+    d: Math.abs((actual[i] as number) - (expected[i] as number)),
+  }));
+  rows.sort((x, y) => y.d - x.d || Number.isNaN(y.d) - Number.isNaN(x.d));
+  return rows
+    .slice(0, count)
+    .map((r) => `  [${r.i}] actual ${r.a} expected ${r.e} |diff| ${r.d}`)
+    .join("\n");
+}
+
+/** Asserts relative max-abs error <= tolerance, printing the worst entries otherwise. */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: number,
+  label = "",
+  scale?: number,
+): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  const err = relativeError(actual, expected, scale);
+  if (!(err <= tolerance)) {
+    expect.fail(`${label}: relative error ${err} > ${tolerance}\n${worstEntries(actual, expected)}`);
+  }
+}
