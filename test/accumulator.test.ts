@@ -20,7 +20,8 @@ describe.each(BACKENDS)("FisherAccumulator on %s", (name) => {
     const weights = sample(n, uniform(12));
     const whole = new FisherAccumulator(d).add(scores, { weights });
     const rowwise = new FisherAccumulator(d);
-    for (let r = 0; r < n; r++) rowwise.add(scores.subarray(r * d, (r + 1) * d), { weights: weights.subarray(r, r + 1) });
+    for (let r = 0; r < n; r++)
+      rowwise.add(scores.subarray(r * d, (r + 1) * d), { weights: weights.subarray(r, r + 1) });
     const merged = new FisherAccumulator(d);
     const cut = uniform(13);
     for (let lo = 0; lo < n; ) {
@@ -94,7 +95,12 @@ describe.each(BACKENDS)("FisherAccumulator on %s", (name) => {
     expectClose(local.sum().packed, referenceFisher(scores, d, { reduction: "sum" }), 1e-13, "cross-backend");
     local.merge(local);
     expect(local.count).toBe(400);
-    expectClose(local.sum().packed, referenceFisher(scores, d, { reduction: "sum" }).map((v) => 2 * v), 1e-13, "self");
+    expectClose(
+      local.sum().packed,
+      referenceFisher(scores, d, { reduction: "sum" }).map((v) => 2 * v),
+      1e-13,
+      "self",
+    );
     foreign.dispose();
     local.dispose();
   });

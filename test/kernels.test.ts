@@ -1,8 +1,8 @@
 // The kernel ABI directly: results against the reference, no write outside the
 // output, and C untouched when the input holds a non-finite score.
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtime } from "../src/init.js";
 import { init } from "../src/index.js";
+import { runtime } from "../src/init.js";
 import { ALL_FINITE } from "../src/kernels.js";
 import { packedLength } from "../src/packed.js";
 import { BACKENDS } from "./helpers/backends.js";

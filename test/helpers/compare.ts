@@ -23,7 +23,10 @@ function worstEntries(actual: ArrayLike<number>, expected: ArrayLike<number>, co
     e: expected[i] as number,
     d: Math.abs((actual[i] as number) - (expected[i] as number)),
   }));
-  rows.sort((x, y) => y.d - x.d || Number.isNaN(y.d) - Number.isNaN(x.d));
+  rows.sort(
+    (x, y) =>
+      (Number.isNaN(y.d) ? Number.POSITIVE_INFINITY : y.d) - (Number.isNaN(x.d) ? Number.POSITIVE_INFINITY : x.d) || 0,
+  );
   return rows
     .slice(0, count)
     .map((r) => `  [${r.i}] actual ${r.a} expected ${r.e} |diff| ${r.d}`)

@@ -43,7 +43,10 @@ export function referenceFisher(scores: Float64Array, d: number, options: Refere
     for (let i = 0; i <= j; i++) {
       const s = compensatedSum(
         n,
-        (r) => w(r) * ((scores[r * d + i] as number) - (center[i] as number)) * ((scores[r * d + j] as number) - (center[j] as number)),
+        (r) =>
+          w(r) *
+          ((scores[r * d + i] as number) - (center[i] as number)) *
+          ((scores[r * d + j] as number) - (center[j] as number)),
       );
       out[i + (j * (j + 1)) / 2] = s / total;
     }
@@ -55,7 +58,8 @@ export function referenceFisher(scores: Float64Array, d: number, options: Refere
 export function packRows(rows: number[][]): Float64Array {
   const d = rows.length;
   const out = new Float64Array((d * (d + 1)) / 2);
-  for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = (rows[i] as number[])[j] as number;
+  for (let j = 0; j < d; j++)
+    for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = (rows[i] as number[])[j] as number;
   return out;
 }
 
