@@ -4,21 +4,28 @@
 
 /** Index of the first non-finite value among n f64 at x, or -1 when all are finite. */
 export function findNonFinite(x: usize, n: i32): i32 {
+  // A plain sum is finite exactly when every term is, unless finite terms overflow;
+  // that rare case only costs the exact rescan below. Four independent sums keep
+  // the adds off one dependency chain.
   let flag: f64 = 0;
   let i: i32 = 0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f64x2.splat(0);
-    for (; i + 2 <= n; i += 2) {
-      const v = v128.load(x + (<usize>i << 3));
-      acc = f64x2.add(acc, f64x2.sub(v, v));
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const p = x + (<usize>i << 3);
+      s0 = f64x2.add(s0, v128.load(p));
+      s1 = f64x2.add(s1, v128.load(p, 16));
+      s2 = f64x2.add(s2, v128.load(p, 32));
+      s3 = f64x2.add(s3, v128.load(p, 48));
     }
-    flag = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    flag = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
   }
-  for (; i < n; i++) {
-    const v = load<f64>(x + (<usize>i << 3));
-    flag += v - v;
-  }
-  if (flag == 0) return -1;
+  for (; i < n; i++) flag += load<f64>(x + (<usize>i << 3));
+  if (flag - flag == 0) return -1;
   for (let k: i32 = 0; k < n; k++) {
     const v = load<f64>(x + (<usize>k << 3));
     if (v - v != 0) return k;

@@ -5,6 +5,12 @@
 // columns) with the centering and the weights applied; then a 4×4 register tile
 // (8 f64x2 accumulators: more spill on V8) sweeps the upper triangle of C.
 import { columnStart } from "./packed-index";
+import { findNonFinite } from "./scan";
+
+// Widest row read in place (measured: beyond it the strided rows thrash L1).
+// @ts-ignore: decorator
+@inline
+const DIRECT_MAX_DIM: i32 = 64;
 
 /** Columns padded to a multiple of the 4-wide register tile. */
 // @ts-ignore: decorator
@@ -112,24 +118,71 @@ function addColumn(c: usize, col: i32, i0: i32, lo: v128, hi: v128, count: i32):
   }
 }
 
-function sweepSimd(c: usize, d: i32, rows: i32, plain: usize, weighted: usize): void {
+// A tile on the diagonal stores only its upper triangle (10 of 16 entries), so it
+// accumulates 6 of the 8 column halves: rows 2–3 of columns 0–1 lie below it.
+function diagonalTile(
+  c: usize,
+  j0: i32,
+  cols: i32,
+  a0: usize,
+  b0: usize,
+  pairStride: usize,
+  rowStride: usize,
+  end: usize,
+): void {
+  const a1 = a0 + pairStride;
+  const b1 = b0 + pairStride;
+  let c0lo = f64x2.splat(0);
+  let c1lo = f64x2.splat(0);
+  let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
+  let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
+  for (let off: usize = 0; off < end; off += rowStride) {
+    const x0 = v128.load(a0 + off);
+    const x1 = v128.load(a1 + off);
+    const s2 = v128.load64_splat(b1 + off);
+    const s3 = v128.load64_splat(b1 + off + 8);
+    c0lo = f64x2.add(c0lo, f64x2.mul(x0, v128.load64_splat(b0 + off)));
+    c1lo = f64x2.add(c1lo, f64x2.mul(x0, v128.load64_splat(b0 + off + 8)));
+    c2lo = f64x2.add(c2lo, f64x2.mul(x0, s2));
+    c2hi = f64x2.add(c2hi, f64x2.mul(x1, s2));
+    c3lo = f64x2.add(c3lo, f64x2.mul(x0, s3));
+    c3hi = f64x2.add(c3hi, f64x2.mul(x1, s3));
+  }
+  const zero = f64x2.splat(0);
+  addColumn(c, j0, j0, c0lo, zero, 1);
+  if (cols > 1) addColumn(c, j0 + 1, j0, c1lo, zero, 2);
+  if (cols > 2) addColumn(c, j0 + 2, j0, c2lo, c2hi, 3);
+  if (cols > 3) addColumn(c, j0 + 3, j0, c3lo, c3hi, 4);
+}
+
+// Column pair p of row r sits at base + p·pairStride + r·rowStride: packed panels
+// have (panelStride, 16); an unpacked row-major block has (16, d·8).
+function sweepSimd(
+  c: usize,
+  d: i32,
+  rows: i32,
+  plain: usize,
+  weighted: usize,
+  pairStride: usize,
+  rowStride: usize,
+): void {
   const tiles = paddedDim(d) >> 2;
-  const panelBytes = panelStride(rows);
-  const end = <usize>rows << 4;
+  const end = <usize>rows * rowStride;
   for (let jt: i32 = 0; jt < tiles; jt++) {
     const j0 = jt << 2;
     const cols = min(4, d - j0);
-    const bj0 = plain + <usize>(jt << 1) * panelBytes;
-    const bj1 = bj0 + panelBytes;
-    for (let it: i32 = 0; it <= jt; it++) {
+    const bj0 = plain + <usize>(jt << 1) * pairStride;
+    const bj1 = bj0 + pairStride;
+    diagonalTile(c, j0, cols, weighted + <usize>(jt << 1) * pairStride, bj0, pairStride, rowStride, end);
+    for (let it: i32 = 0; it < jt; it++) {
       const i0 = it << 2;
-      const ai0 = weighted + <usize>(it << 1) * panelBytes;
-      const ai1 = ai0 + panelBytes;
+      const ai0 = weighted + <usize>(it << 1) * pairStride;
+      const ai1 = ai0 + pairStride;
       let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
       let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);
       let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
       let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
-      for (let off: usize = 0; off < end; off += 16) {
+      for (let off: usize = 0; off < end; off += rowStride) {
         const x0 = v128.load(ai0 + off);
         const x1 = v128.load(ai1 + off);
         const b0 = v128.load64_splat(bj0 + off);
@@ -145,10 +198,9 @@ function sweepSimd(c: usize, d: i32, rows: i32, plain: usize, weighted: usize): 
         c3lo = f64x2.add(c3lo, f64x2.mul(x0, b3));
         c3hi = f64x2.add(c3hi, f64x2.mul(x1, b3));
       }
-      const diagonal = it == jt;
-      addColumn(c, j0, i0, c0lo, c0hi, diagonal ? 1 : 4);
-      if (cols > 1) addColumn(c, j0 + 1, i0, c1lo, c1hi, diagonal ? 2 : 4);
-      if (cols > 2) addColumn(c, j0 + 2, i0, c2lo, c2hi, diagonal ? 3 : 4);
+      addColumn(c, j0, i0, c0lo, c0hi, 4);
+      if (cols > 1) addColumn(c, j0 + 1, i0, c1lo, c1hi, 4);
+      if (cols > 2) addColumn(c, j0 + 2, i0, c2lo, c2hi, 4);
       if (cols > 3) addColumn(c, j0 + 3, i0, c3lo, c3hi, 4);
     }
   }
@@ -227,12 +279,22 @@ function sweepScalar(c: usize, d: i32, rows: i32, plain: usize, weighted: usize)
  */
 export function syrk(c: usize, a: usize, rows: i32, d: i32, w: usize, center: usize, scratch: usize): i32 {
   if (rows <= 0 || d <= 0) return -1;
+  if (ASC_FEATURE_SIMD) {
+    // Plain rows whose width is a whole number of tiles need no packing: the sweep
+    // reads them in place, with no padding to supply and no weights to apply.
+    if (w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM) {
+      const status = findNonFinite(a, rows * d);
+      if (status >= 0) return status;
+      sweepSimd(c, d, rows, a, a, 16, <usize>d << 3);
+      return -1;
+    }
+  }
   const plain = scratch;
   const weighted = w != 0 ? scratch + <usize>(paddedDim(d) >> 1) * panelStride(rows) : scratch;
   const status = pack(a, rows, d, w, center, plain, weighted);
   if (status >= 0) return status;
   if (ASC_FEATURE_SIMD) {
-    sweepSimd(c, d, rows, plain, weighted);
+    sweepSimd(c, d, rows, plain, weighted, panelStride(rows), 16);
   } else {
     sweepScalar(c, d, rows, plain, weighted);
   }
