@@ -1,0 +1,19 @@
+// The built bundles: ESM and CJS entry points load and compute the same matrix.
+import { createRequire } from "node:module";
+import { expect, it } from "vitest";
+
+type Library = typeof import("../src/index.js");
+
+it("dist/index.mjs and dist/index.cjs both work", async () => {
+  const esmPath: string = "../dist/index.mjs";
+  const esm: Library = await import(esmPath);
+  const cjs: Library = createRequire(import.meta.url)("../dist/index.cjs");
+  const scores = new Float64Array([1, 2, 3, 4, 5, 6]);
+  for (const lib of [esm, cjs]) {
+    expect(await lib.init()).toBe("wasm-simd");
+    const packed = Array.from(lib.empiricalFisher(scores, 2).packed);
+    [35 / 3, 44 / 3, 56 / 3].forEach((v, i) => {
+      expect(packed[i]).toBeCloseTo(v, 13);
+    });
+  }
+});
