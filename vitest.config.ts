@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // The JSON report lets CI print a one-line summary of what ran.
+    reporters: ["default", "json"],
+    outputFile: { json: "test/artifacts/vitest.json" },
   },
 });
