@@ -1,5 +1,6 @@
 // Benchmark shapes and their inputs. The shapes span small d with many rows (call and
 // copy overhead dominate) to large d with few rows (the O(d²) tile sweep dominates).
+import { mulberry32 } from "../tools/seeded-random.mjs";
 
 /** [N, d]: N rows of d scores each, smallest d first. */
 export const SHAPES = [
@@ -13,18 +14,6 @@ export const SHAPES = [
 /** Flops of Σ s sᵀ over N rows in packed storage: d(d+1)/2 entries, a multiply and an add each per row. */
 export function flops(rows, d) {
   return rows * d * (d + 1);
-}
-
-/** mulberry32: a small seedable generator on [0, 1), so every run times the same inputs. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

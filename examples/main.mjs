@@ -3,6 +3,8 @@
 // streaming accumulation and the kernel's speed.
 //
 // Run with `npm start` (builds dist/ first).
+
+import { mulberry32 } from "../tools/seeded-random.mjs";
 import { readNumericCsv } from "./lib/csv.mjs";
 import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.mjs";
 import { columnSums, logLikelihood, probabilities, scoreRows } from "./lib/logit.mjs";
@@ -75,16 +77,10 @@ function scaled(lib, m, c) {
   );
 }
 
-/** Deterministic uniform numbers in [−1, 1) (mulberry32). */
+/** Deterministic uniform numbers in [−1, 1). */
 function seededUniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => 2 * next() - 1;
 }
 
 /** GFLOP/s of empiricalFisher on the active backend: warm up, then repeat for ~`seconds`. */

@@ -1,16 +1,8 @@
 // Seeded random numbers, so every property test is reproducible.
+import { mulberry32 } from "../../tools/seeded-random.mjs";
 
-/** mulberry32: a small, fast, seedable uniform generator on [0, 1). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform numbers on [0, 1) from a seed. */
+export const uniform: (seed: number) => () => number = mulberry32;
 
 /** Standard normal deviates by Box–Muller. */
 export function normal(seed: number): () => number {
