@@ -8,3 +8,4 @@ export { syrk, syrkScratchBytes } from "./syrk";
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from "./eigen";

@@ -6,7 +6,9 @@
 /** Status returned by kernels that scan their input: -1 = all finite. */
 export const ALL_FINITE = -1;
 
-export interface Kernels {
+import type { EigenKernels } from "./eigen-kernels.js";
+
+export interface Kernels extends EigenKernels {
   /** First byte the host may manage. */
   heapBase(): number;
   /** Index of the first non-finite of n f64 at x, or -1. */

@@ -2,6 +2,7 @@
 // the reference the wasm builds are tested against. Written for clarity, in the
 // order of the mathematics, not for speed.
 import { ALL_FINITE, type Kernels, type LinearMemory } from "../kernels.js";
+import { createJsEigenKernels } from "./js-eigen.js";
 
 /** Heap starts after a reserved first page, as a wasm module's static data would. */
 const HEAP_BASE = 1024;
@@ -25,6 +26,7 @@ export function createJsKernels(memory: LinearMemory): Kernels {
   };
 
   return {
+    ...createJsEigenKernels(f64),
     heapBase: () => HEAP_BASE,
     findNonFinite,
 
