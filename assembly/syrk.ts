@@ -159,6 +159,7 @@ function diagonalTile(
 // have (panelStride, 16); an unpacked row-major block has (16, d·8).
 function sweepSimd(
   c: usize,
+  shift: i32,
   d: i32,
   rows: i32,
   plain: usize,
@@ -173,7 +174,7 @@ function sweepSimd(
     const cols = min(4, d - j0);
     const bj0 = plain + <usize>(jt << 1) * pairStride;
     const bj1 = bj0 + pairStride;
-    diagonalTile(c, j0, cols, weighted + <usize>(jt << 1) * pairStride, bj0, pairStride, rowStride, end);
+    diagonalTile(c, shift + j0, cols, weighted + <usize>(jt << 1) * pairStride, bj0, pairStride, rowStride, end);
     for (let it: i32 = 0; it < jt; it++) {
       const i0 = it << 2;
       const ai0 = weighted + <usize>(it << 1) * pairStride;
@@ -198,10 +199,12 @@ function sweepSimd(
         c3lo = f64x2.add(c3lo, f64x2.mul(x0, b3));
         c3hi = f64x2.add(c3hi, f64x2.mul(x1, b3));
       }
-      addColumn(c, j0, i0, c0lo, c0hi, 4);
-      if (cols > 1) addColumn(c, j0 + 1, i0, c1lo, c1hi, 4);
-      if (cols > 2) addColumn(c, j0 + 2, i0, c2lo, c2hi, 4);
-      if (cols > 3) addColumn(c, j0 + 3, i0, c3lo, c3hi, 4);
+      const ci = shift + i0;
+      const cj = shift + j0;
+      addColumn(c, cj, ci, c0lo, c0hi, 4);
+      if (cols > 1) addColumn(c, cj + 1, ci, c1lo, c1hi, 4);
+      if (cols > 2) addColumn(c, cj + 2, ci, c2lo, c2hi, 4);
+      if (cols > 3) addColumn(c, cj + 3, ci, c3lo, c3hi, 4);
     }
   }
 }
@@ -213,7 +216,7 @@ function addScalar(c: usize, i: i32, j: i32, v: f64): void {
   store<f64>(p, load<f64>(p) + v);
 }
 
-function sweepScalar(c: usize, d: i32, rows: i32, plain: usize, weighted: usize): void {
+function sweepScalar(c: usize, shift: i32, d: i32, rows: i32, plain: usize, weighted: usize): void {
   const tiles = paddedDim(d) >> 2;
   const panelBytes = panelStride(rows);
   const end = <usize>rows << 4;
@@ -241,31 +244,33 @@ function sweepScalar(c: usize, d: i32, rows: i32, plain: usize, weighted: usize)
         s03 += x0 * b3; s13 += x1 * b3; s23 += x2 * b3; s33 += x3 * b3;
       }
       const diagonal = it == jt;
-      addScalar(c, i0, j0, s00);
+      const ci = shift + i0;
+      const cj = shift + j0;
+      addScalar(c, ci, cj, s00);
       if (!diagonal) {
-        addScalar(c, i0 + 1, j0, s10);
-        addScalar(c, i0 + 2, j0, s20);
-        addScalar(c, i0 + 3, j0, s30);
+        addScalar(c, ci + 1, cj, s10);
+        addScalar(c, ci + 2, cj, s20);
+        addScalar(c, ci + 3, cj, s30);
       }
       if (cols > 1) {
-        addScalar(c, i0, j0 + 1, s01);
-        addScalar(c, i0 + 1, j0 + 1, s11);
+        addScalar(c, ci, cj + 1, s01);
+        addScalar(c, ci + 1, cj + 1, s11);
         if (!diagonal) {
-          addScalar(c, i0 + 2, j0 + 1, s21);
-          addScalar(c, i0 + 3, j0 + 1, s31);
+          addScalar(c, ci + 2, cj + 1, s21);
+          addScalar(c, ci + 3, cj + 1, s31);
         }
       }
       if (cols > 2) {
-        addScalar(c, i0, j0 + 2, s02);
-        addScalar(c, i0 + 1, j0 + 2, s12);
-        addScalar(c, i0 + 2, j0 + 2, s22);
-        if (!diagonal) addScalar(c, i0 + 3, j0 + 2, s32);
+        addScalar(c, ci, cj + 2, s02);
+        addScalar(c, ci + 1, cj + 2, s12);
+        addScalar(c, ci + 2, cj + 2, s22);
+        if (!diagonal) addScalar(c, ci + 3, cj + 2, s32);
       }
       if (cols > 3) {
-        addScalar(c, i0, j0 + 3, s03);
-        addScalar(c, i0 + 1, j0 + 3, s13);
-        addScalar(c, i0 + 2, j0 + 3, s23);
-        addScalar(c, i0 + 3, j0 + 3, s33);
+        addScalar(c, ci, cj + 3, s03);
+        addScalar(c, ci + 1, cj + 3, s13);
+        addScalar(c, ci + 2, cj + 3, s23);
+        addScalar(c, ci + 3, cj + 3, s33);
       }
     }
   }
@@ -278,6 +283,24 @@ function sweepScalar(c: usize, d: i32, rows: i32, plain: usize, weighted: usize)
  * Returns -1, or the flat index of the first non-finite score (C untouched).
  */
 export function syrk(c: usize, a: usize, rows: i32, d: i32, w: usize, center: usize, scratch: usize): i32 {
+  return syrkShifted(c, 0, a, rows, d, w, center, scratch);
+}
+
+/**
+ * The same update into the trailing block C[shift.., shift..] of a larger packed
+ * matrix (the block's entry (i, j) is C[shift + i][shift + j]): what a blocked
+ * factorization needs to update what remains of its matrix in place.
+ */
+export function syrkShifted(
+  c: usize,
+  shift: i32,
+  a: usize,
+  rows: i32,
+  d: i32,
+  w: usize,
+  center: usize,
+  scratch: usize,
+): i32 {
   if (rows <= 0 || d <= 0) return -1;
   if (ASC_FEATURE_SIMD) {
     // Plain rows whose width is a whole number of tiles need no packing: the sweep
@@ -285,7 +308,7 @@ export function syrk(c: usize, a: usize, rows: i32, d: i32, w: usize, center: us
     if (w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM) {
       const status = findNonFinite(a, rows * d);
       if (status >= 0) return status;
-      sweepSimd(c, d, rows, a, a, 16, <usize>d << 3);
+      sweepSimd(c, shift, d, rows, a, a, 16, <usize>d << 3);
       return -1;
     }
   }
@@ -294,9 +317,9 @@ export function syrk(c: usize, a: usize, rows: i32, d: i32, w: usize, center: us
   const status = pack(a, rows, d, w, center, plain, weighted);
   if (status >= 0) return status;
   if (ASC_FEATURE_SIMD) {
-    sweepSimd(c, d, rows, plain, weighted, panelStride(rows), 16);
+    sweepSimd(c, shift, d, rows, plain, weighted, panelStride(rows), 16);
   } else {
-    sweepScalar(c, d, rows, plain, weighted);
+    sweepScalar(c, shift, d, rows, plain, weighted);
   }
   return -1;
 }

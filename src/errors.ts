@@ -34,3 +34,18 @@ export class EmptyAccumulatorError extends Error {
     super(`Cannot compute ${what}: the accumulator holds no rows with positive weight.`);
   }
 }
+
+/** A matrix (plus its damping) is not positive definite, so it has no Cholesky factor. */
+export class NotPositiveDefiniteError extends Error {
+  override readonly name = "NotPositiveDefiniteError";
+  constructor(
+    /** Order of the first leading minor that is not positive (LAPACK's info), 1-based. */
+    readonly minor: number,
+    readonly dim: number,
+    readonly damping: number,
+  ) {
+    super(
+      `The ${dim}×${dim} matrix${damping > 0 ? ` plus ${damping}·I` : ""} is not positive definite: its leading minor of order ${minor} is not positive. Pass a larger { damping } (a small multiple of trace/dim is common) or repair it with clampEigenvalues().`,
+    );
+  }
+}

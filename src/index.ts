@@ -1,7 +1,22 @@
 // The public face of fisher-wasm.
 export { type AddOptions, FisherAccumulator } from "./accumulator.js";
+export type { CholeskyFactor } from "./cholesky.js";
+export { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 export { type EmpiricalFisherOptions, empiricalFisher } from "./empirical-fisher.js";
-export { DisposedError, EmptyAccumulatorError, NonFiniteError, SerializationError } from "./errors.js";
+export {
+  DisposedError,
+  EmptyAccumulatorError,
+  NonFiniteError,
+  NotPositiveDefiniteError,
+  SerializationError,
+} from "./errors.js";
 export { availableBackends, type BackendName, backend, type InitOptions, init } from "./init.js";
+export { klDivergence, naturalGradient } from "./natural-gradient.js";
 export { MAX_DIM, packedIndex, packedLength } from "./packed.js";
-export { type FromDenseOptions, SymmetricMatrix } from "./symmetric-matrix.js";
+export {
+  type DampingOptions,
+  type Eigen,
+  type FromDenseOptions,
+  type RankOptions,
+  SymmetricMatrix,
+} from "./symmetric-matrix.js";

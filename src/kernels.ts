@@ -7,8 +7,9 @@
 export const ALL_FINITE = -1;
 
 import type { EigenKernels } from "./eigen-kernels.js";
+import type { LinalgKernels } from "./linalg-kernels.js";
 
-export interface Kernels extends EigenKernels {
+export interface Kernels extends EigenKernels, LinalgKernels {
   /** First byte the host may manage. */
   heapBase(): number;
   /** Index of the first non-finite of n f64 at x, or -1. */

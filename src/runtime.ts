@@ -60,6 +60,20 @@ export class Runtime {
     this.f64().set(data, ptr / 8);
   }
 
+  /**
+   * Allocates zeroed regions of the given f64 lengths, runs `body` with their byte
+   * offsets, and frees them whatever happens.
+   */
+  scoped<T>(lengths: readonly number[], body: (...ptrs: number[]) => T): T {
+    const ptrs: number[] = [];
+    try {
+      for (const n of lengths) ptrs.push(this.alloc(n));
+      return body(...ptrs);
+    } finally {
+      for (const p of ptrs) this.free(p);
+    }
+  }
+
   /** The shared staging area for chunks of dimension `dim`, grown on demand. */
   staging(dim: number): Staging {
     if (this.staged && this.staged.layout.dim === dim) return this.staged.layout;

@@ -1,7 +1,36 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
+import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
+import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
+import { runtime } from "./init.js";
 import { packedIndex, packedLength } from "./packed.js";
-import { assertAllFinite, assertDim, assertFloat64Array, assertIndex, assertLength } from "./validate.js";
+import {
+  assertAllFinite,
+  assertDim,
+  assertFloat64Array,
+  assertIndex,
+  assertLength,
+  dampingOf,
+  vectorCount,
+} from "./validate.js";
+
+export interface DampingOptions {
+  /** λ added to the diagonal first: the result is for A + λI. Finite, >= 0; default 0. */
+  damping?: number;
+}
+
+export interface RankOptions {
+  /** Eigenvalues with |λ| <= tolerance count as zero; default dim · ε · max|λ| (as numpy's matrix_rank). */
+  tolerance?: number;
+}
+
+/** An eigen-decomposition A = V diag(values) Vᵀ. */
+export interface Eigen {
+  /** Ascending. */
+  values: Float64Array;
+  /** Row-major dim×dim, orthonormal; column k is the eigenvector of values[k]. */
+  vectors: Float64Array;
+}
 
 const ADOPT = Symbol("adopt");
 
@@ -108,33 +137,36 @@ export class SymmetricMatrix {
   }
 
   /**
-   * y = A x. Writes into `out` when given (it must not alias `x`) and returns it.
+   * y = A x for one vector x (length dim) or each row of a row-major batch (length
+   * k·dim); returns the same shape. Writes into `out` when given (it must not
+   * overlap `x`) and returns it.
    * @throws {TypeError} / {RangeError} on a wrong kind or length of `x` or `out`.
    */
   matvec(x: Float64Array, out?: Float64Array): Float64Array {
-    assertFloat64Array("x", x);
-    assertLength("x", x, this.dim, "dim");
-    const y = out ?? new Float64Array(this.dim);
+    const count = vectorCount("x", x, this.dim);
     if (out !== undefined) {
       assertFloat64Array("out", out);
-      assertLength("out", out, this.dim, "dim");
-      if (out.buffer === x.buffer && out.byteOffset === x.byteOffset) {
-        throw new RangeError("`out` must not be the same array as `x`.");
+      assertLength("out", out, x.length, "the length of x");
+      if (
+        out.buffer === x.buffer &&
+        out.byteOffset < x.byteOffset + x.byteLength &&
+        x.byteOffset < out.byteOffset + out.byteLength
+      ) {
+        throw new RangeError("`out` must not overlap `x`.");
       }
-      out.fill(0);
     }
-    const ap = this.packed;
-    for (let j = 0; j < this.dim; j++) {
-      const col = (j * (j + 1)) / 2;
-      const xj = x[j] as number;
-      let dot = 0;
-      for (let i = 0; i < j; i++) {
-        const a = ap[col + i] as number;
-        y[i] = (y[i] as number) + a * xj;
-        dot += a * (x[i] as number);
+    const rt = runtime();
+    const d = this.dim;
+    const y = rt.scoped([packedLength(d), d, d], (ap, xp, yp) => {
+      rt.write(ap, this.packed);
+      const result = out ?? new Float64Array(x.length);
+      for (let r = 0; r < count; r++) {
+        rt.write(xp, x.subarray(r * d, (r + 1) * d));
+        rt.kernels.packedMatvec(ap, d, xp, yp);
+        result.set(rt.f64().subarray(yp / 8, yp / 8 + d), r * d);
       }
-      y[j] = (y[j] as number) + dot + (ap[col + j] as number) * xj;
-    }
+      return result;
+    });
     return y;
   }
 
@@ -152,5 +184,144 @@ export class SymmetricMatrix {
       sum += xj * (2 * off + (ap[col + j] as number) * xj);
     }
     return sum;
+  }
+
+  /** A + B for another matrix of the same dim. @throws {RangeError} on different dims. */
+  add(other: SymmetricMatrix): SymmetricMatrix {
+    if (!(other instanceof SymmetricMatrix)) throw new TypeError("`other` must be a SymmetricMatrix.");
+    if (other.dim !== this.dim) {
+      throw new RangeError(`\`other\` must have dim ${this.dim}; received dim ${other.dim}.`);
+    }
+    return SymmetricMatrix.adopt(
+      this.packed.map((v, k) => v + (other.packed[k] as number)),
+      this.dim,
+    );
+  }
+
+  /** αA. @throws {RangeError} when alpha is not a finite number. */
+  scale(alpha: number): SymmetricMatrix {
+    if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
+      throw new RangeError(`\`alpha\` must be a finite number; received ${String(alpha)}.`);
+    }
+    return SymmetricMatrix.adopt(
+      this.packed.map((v) => alpha * v),
+      this.dim,
+    );
+  }
+
+  /** A + λI. @throws {RangeError} when lambda is not a finite number. */
+  addDiagonal(lambda: number): SymmetricMatrix {
+    if (typeof lambda !== "number" || !Number.isFinite(lambda)) {
+      throw new RangeError(`\`lambda\` must be a finite number; received ${String(lambda)}.`);
+    }
+    const packed = this.packed.slice();
+    for (let i = 0; i < this.dim; i++) packed[(i * (i + 3)) / 2] = (packed[(i * (i + 3)) / 2] as number) + lambda;
+    return SymmetricMatrix.adopt(packed, this.dim);
+  }
+
+  /** ‖A‖_F = sqrt(Σ_ij A[i][j]²) over the full matrix (off-diagonal entries count twice). */
+  frobeniusNorm(): number {
+    let diagonal = 0;
+    let offDiagonal = 0;
+    for (let j = 0; j < this.dim; j++) {
+      const col = (j * (j + 1)) / 2;
+      for (let i = 0; i < j; i++) offDiagonal += (this.packed[col + i] as number) ** 2;
+      diagonal += (this.packed[col + j] as number) ** 2;
+    }
+    return Math.sqrt(diagonal + 2 * offDiagonal);
+  }
+
+  /**
+   * The Cholesky factor of A + λI (blocked, in the active backend), reusable for many solves.
+   * @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError} with the failing leading minor.
+   */
+  cholesky(options?: DampingOptions): CholeskyFactor {
+    return factorCholesky(this.packed, this.dim, dampingOf(options));
+  }
+
+  /**
+   * x = (A + λI)⁻¹ b for one vector or a row-major batch (see CholeskyFactor.solve).
+   * @throws {RangeError} on a bad damping or b. @throws {NotPositiveDefiniteError}.
+   */
+  solve(b: Float64Array, options?: DampingOptions): Float64Array {
+    vectorCount("b", b, this.dim);
+    return this.cholesky(options).solve(b);
+  }
+
+  /** (A + λI)⁻¹, packed. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}. */
+  inverse(options?: DampingOptions): SymmetricMatrix {
+    const factor = this.cholesky(options);
+    const d = this.dim;
+    const identity = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) identity[i * d + i] = 1;
+    const x = factor.solve(identity);
+    const packed = new Float64Array(packedLength(d));
+    // Row j of x is column j of the inverse; keep its upper part.
+    for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) packed[i + (j * (j + 1)) / 2] = x[j * d + i] as number;
+    return SymmetricMatrix.adopt(packed, d);
+  }
+
+  /** log det(A + λI), through the Cholesky factor. @throws {NotPositiveDefiniteError}. */
+  logDeterminant(options?: DampingOptions): number {
+    return this.cholesky(options).logDeterminant();
+  }
+
+  /** The eigenvalues, ascending. */
+  eigenvalues(): Float64Array {
+    return symmetricEigenvalues(this.packed, this.dim);
+  }
+
+  /** Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array). */
+  eigh(): Eigen {
+    return symmetricEigen(this.packed, this.dim);
+  }
+
+  /** The 2-norm condition number max|λ| / min|λ| (Infinity when singular). */
+  conditionNumber(): number {
+    const values = this.eigenvalues();
+    let largest = 0;
+    let smallest = Number.POSITIVE_INFINITY;
+    for (const v of values) {
+      largest = Math.max(largest, Math.abs(v));
+      smallest = Math.min(smallest, Math.abs(v));
+    }
+    return smallest === 0 ? Number.POSITIVE_INFINITY : largest / smallest;
+  }
+
+  /** The number of eigenvalues with |λ| above the tolerance. @throws {RangeError} on a bad tolerance. */
+  rank(options?: RankOptions): number {
+    const values = this.eigenvalues();
+    const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const tolerance = options?.tolerance ?? this.dim * Number.EPSILON * largest;
+    if (typeof tolerance !== "number" || !(tolerance >= 0 && tolerance < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(
+        `\`options.tolerance\` must be a finite non-negative number; received ${String(tolerance)}.`,
+      );
+    }
+    return values.reduce((n, v) => n + (Math.abs(v) > tolerance ? 1 : 0), 0);
+  }
+
+  /**
+   * V diag(max(λ, min)) Vᵀ: the nearest matrix (in the Frobenius norm) whose
+   * eigenvalues are all >= min; with min >= 0 a PSD repair of a slightly indefinite
+   * Fisher. @throws {RangeError} when min is not a finite number.
+   */
+  clampEigenvalues(min: number): SymmetricMatrix {
+    if (typeof min !== "number" || !Number.isFinite(min)) {
+      throw new RangeError(`\`min\` must be a finite number; received ${String(min)}.`);
+    }
+    const { values, vectors } = this.eigh();
+    const d = this.dim;
+    const packed = new Float64Array(packedLength(d));
+    for (let k = 0; k < d; k++) {
+      const lambda = Math.max(values[k] as number, min);
+      if (lambda === 0) continue;
+      for (let j = 0; j < d; j++) {
+        const s = lambda * (vectors[j * d + k] as number);
+        const col = (j * (j + 1)) / 2;
+        for (let i = 0; i <= j; i++) packed[col + i] = (packed[col + i] as number) + (vectors[i * d + k] as number) * s;
+      }
+    }
+    return SymmetricMatrix.adopt(packed, d);
   }
 }

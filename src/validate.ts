@@ -76,3 +76,24 @@ export function assertOptions(name: string, value: unknown): void {
     throw new TypeError(`\`${name}\` must be an object; received ${show(value)}.`);
   }
 }
+
+/** Damping λ for (A + λI): a finite, non-negative number; undefined means 0. */
+export function dampingOf(options: { damping?: number } | undefined): number {
+  assertOptions("options", options);
+  const damping = options?.damping ?? 0;
+  if (typeof damping !== "number" || !(damping >= 0 && damping < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(`\`options.damping\` must be a finite non-negative number; received ${show(damping)}.`);
+  }
+  return damping;
+}
+
+/** Checks one vector of length dim or a row-major batch of them; returns how many. */
+export function vectorCount(name: string, value: unknown, dim: number): number {
+  assertFloat64Array(name, value);
+  if (value.length === 0 || value.length % dim !== 0) {
+    throw new RangeError(
+      `\`${name}\` must hold one vector of length ${dim} or a row-major batch of them (a positive multiple of ${dim}); received length ${value.length}.`,
+    );
+  }
+  return value.length / dim;
+}

@@ -1,6 +1,7 @@
 // SymmetricMatrix against dense computations.
-import { describe, expect, it } from "vitest";
-import { packedIndex, packedLength, SymmetricMatrix } from "../src/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { init, packedIndex, packedLength, SymmetricMatrix } from "../src/index.js";
+import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample } from "./helpers/random.js";
 
@@ -10,7 +11,11 @@ function randomDense(d: number, seed: number): Float64Array {
   return a;
 }
 
-describe("SymmetricMatrix", () => {
+describe.each(BACKENDS)("SymmetricMatrix on %s", (name) => {
+  beforeAll(async () => {
+    await init({ backend: name });
+  });
+
   it("uses LAPACK 'U' packed order: AP[i + j(j+1)/2] = A[i][j]", () => {
     const m = SymmetricMatrix.fromDense(new Float64Array([1, 2, 4, 2, 3, 5, 4, 5, 6]), 3);
     expect(Array.from(m.packed)).toEqual([1, 2, 3, 4, 5, 6]);

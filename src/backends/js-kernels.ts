@@ -3,6 +3,7 @@
 // order of the mathematics, not for speed.
 import { ALL_FINITE, type Kernels, type LinearMemory } from "../kernels.js";
 import { createJsEigenKernels } from "./js-eigen.js";
+import { createJsLinalgKernels } from "./js-linalg.js";
 
 /** Heap starts after a reserved first page, as a wasm module's static data would. */
 const HEAP_BASE = 1024;
@@ -27,6 +28,7 @@ export function createJsKernels(memory: LinearMemory): Kernels {
 
   return {
     ...createJsEigenKernels(f64),
+    ...createJsLinalgKernels(f64),
     heapBase: () => HEAP_BASE,
     findNonFinite,
 

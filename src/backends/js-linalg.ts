@@ -1,0 +1,60 @@
+// The packed linear-algebra kernels of the ABI in plain TypeScript: unblocked, in the
+// order of the textbook algorithms, as the reference for the blocked wasm versions.
+import type { LinalgKernels } from "../linalg-kernels.js";
+
+const col = (j: number): number => (j * (j + 1)) / 2;
+
+export function createJsLinalgKernels(f64: () => Float64Array): LinalgKernels {
+  return {
+    choleskyWorkBytes: () => 0,
+
+    choleskyPacked(ap, d, damping, _work) {
+      const m = f64();
+      const a = ap / 8;
+      for (let j = 0; j < d; j++) m[a + col(j) + j] = (m[a + col(j) + j] as number) + damping;
+      for (let j = 0; j < d; j++) {
+        let s = m[a + col(j) + j] as number;
+        for (let l = 0; l < j; l++) s -= (m[a + col(j) + l] as number) ** 2;
+        if (!(s > 0)) return j + 1;
+        const ujj = Math.sqrt(s);
+        m[a + col(j) + j] = ujj;
+        for (let i = j + 1; i < d; i++) {
+          let v = m[a + col(i) + j] as number;
+          for (let l = 0; l < j; l++) v -= (m[a + col(j) + l] as number) * (m[a + col(i) + l] as number);
+          m[a + col(i) + j] = v / ujj;
+        }
+      }
+      return 0;
+    },
+
+    choleskySolve(u, d, b, nrhs) {
+      const m = f64();
+      const U = (i: number, j: number): number => m[u / 8 + col(j) + i] as number;
+      for (let r = 0; r < nrhs; r++) {
+        const x = b / 8 + r * d;
+        for (let j = 0; j < d; j++) {
+          let s = m[x + j] as number;
+          for (let l = 0; l < j; l++) s -= U(l, j) * (m[x + l] as number);
+          m[x + j] = s / U(j, j);
+        }
+        for (let j = d - 1; j >= 0; j--) {
+          let s = m[x + j] as number;
+          for (let l = j + 1; l < d; l++) s -= U(j, l) * (m[x + l] as number);
+          m[x + j] = s / U(j, j);
+        }
+      }
+    },
+
+    packedMatvec(ap, d, x, y) {
+      const m = f64();
+      for (let i = 0; i < d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const k = i <= j ? col(j) + i : col(i) + j;
+          s += (m[ap / 8 + k] as number) * (m[x / 8 + j] as number);
+        }
+        m[y / 8 + i] = s;
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The Cholesky factor A + λI = UᵀU of a packed symmetric matrix, kept so that it
+// solves again and again without refactoring.
+import { NotPositiveDefiniteError } from "./errors.js";
+import { runtime } from "./init.js";
+import { packedLength } from "./packed.js";
+import { vectorCount } from "./validate.js";
+
+const diagonalIndex = (j: number): number => (j * (j + 3)) / 2;
+
+export class CholeskyFactor {
+  /** @internal Use SymmetricMatrix.cholesky(). */
+  constructor(
+    /** U, upper triangular, in packed 'U' storage: A + damping·I = UᵀU. */
+    readonly packed: Float64Array,
+    readonly dim: number,
+    /** The λ that was added to the diagonal before factoring. */
+    readonly damping: number,
+  ) {}
+
+  /**
+   * x = (A + λI)⁻¹ b for one vector b (length dim) or a row-major batch of them
+   * (length k·dim, one right-hand side per row); returns the same shape.
+   * @throws {TypeError} / {RangeError} on a wrong kind or length of b, or a non-finite entry.
+   */
+  solve(b: Float64Array): Float64Array {
+    const nrhs = vectorCount("b", b, this.dim);
+    for (let i = 0; i < b.length; i++) {
+      const v = b[i] as number;
+      if (v - v !== 0) throw new RangeError(`\`b\` must be finite; b[${i}] is ${v}.`);
+    }
+    const rt = runtime();
+    const p = packedLength(this.dim);
+    return rt.scoped([p, b.length], (u, x) => {
+      rt.write(u, this.packed);
+      rt.write(x, b);
+      rt.kernels.choleskySolve(u, this.dim, x, nrhs);
+      return rt.read(x, b.length);
+    });
+  }
+
+  /** log det(A + λI) = 2 Σ log U[j][j]. */
+  logDeterminant(): number {
+    let sum = 0;
+    for (let j = 0; j < this.dim; j++) sum += Math.log(this.packed[diagonalIndex(j)] as number);
+    return 2 * sum;
+  }
+}
+
+/**
+ * Factors packed 'U' A + damping·I in the active backend.
+ * @throws {NotPositiveDefiniteError} with the failing leading minor.
+ */
+export function factorCholesky(packed: Float64Array, dim: number, damping: number): CholeskyFactor {
+  const rt = runtime();
+  const k = rt.kernels;
+  const p = packedLength(dim);
+  return rt.scoped([p, Math.ceil(k.choleskyWorkBytes(dim) / 8)], (ap, work) => {
+    rt.write(ap, packed);
+    const info = k.choleskyPacked(ap, dim, damping, work);
+    if (info !== 0) throw new NotPositiveDefiniteError(info, dim, damping);
+    return new CholeskyFactor(rt.read(ap, p), dim, damping);
+  });
+}
