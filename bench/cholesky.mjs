@@ -1,0 +1,77 @@
+// Packed Cholesky A + λI = UᵀU end to end (copies in and out included) on every
+// backend, beside ml-matrix's dense CholeskyDecomposition, in GFLOP/s with d³/3 flops.
+import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import { availableBackends, init, SymmetricMatrix } from "../dist/index.mjs";
+import { mulberry32 } from "../tools/seeded-random.mjs";
+import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+
+const DIMS = QUICK ? [64, 256] : [256, 1024, 2048];
+const TOLERANCE = 1e-10;
+const SKIPPED = "—";
+// One plain-JS call at d = 2048 takes several seconds; the unblocked reference beyond this is left out.
+const JS_MAX_DIM = 1024;
+
+/** A well-conditioned SPD matrix: random symmetric off-diagonal entries of size 1/d, diagonal in [1, 2). */
+function spd(d, seed) {
+  const next = mulberry32(seed);
+  const dense = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = (2 * next() - 1) / d;
+      dense[i * d + j] = v;
+      dense[j * d + i] = v;
+    }
+    dense[i * d + i] = 1 + next();
+  }
+  return dense;
+}
+
+/** ml-matrix's upper factor (Lᵀ) in packed 'U' order, to compare with ours. */
+function packedUpper(lower, d) {
+  const out = new Float64Array((d * (d + 1)) / 2);
+  for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = lower.get(j, i);
+  return out;
+}
+
+export async function choleskySuite() {
+  const backends = availableBackends();
+  const rows = [];
+  for (const d of DIMS) {
+    const dense = spd(d, d);
+    const packed = SymmetricMatrix.fromDense(dense, d);
+    const mlInput = new Matrix(Array.from({ length: d }, (_, i) => Array.from(dense.subarray(i * d, (i + 1) * d))));
+    const contenders = [
+      ...backends.map((name) => ({
+        column: name,
+        backend: name,
+        skip: name === "js" && d > JS_MAX_DIM,
+        run: () => packed.cholesky().packed,
+      })),
+      { column: "ml-matrix", run: () => packedUpper(new CholeskyDecomposition(mlInput).lowerTriangularMatrix, d) },
+    ];
+    await init({ backend: "wasm-simd" });
+    const reference = packed.cholesky().packed;
+    const cells = [`${d}`];
+    for (const c of contenders) {
+      if (c.skip) {
+        cells.push(SKIPPED);
+        continue;
+      }
+      if (c.backend) await init({ backend: c.backend });
+      const first = timeOnce(c.run);
+      const error = relativeError(first.packed, reference);
+      if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} factor differs from wasm-simd (relative error ${error}).`);
+      const stats = measure(`cholesky ${c.column} d=${d}`, c.run, first.seconds, (u) => u[0]);
+      const gflops = d ** 3 / 3 / stats.mean / 1e9;
+      console.error(`cholesky d=${d} ${c.column}: ${gflops.toFixed(2)} GFLOP/s ±${stats.rme.toFixed(1)}%`);
+      cells.push(`${gflops.toFixed(2)} (${(stats.mean * 1e3).toFixed(1)} ms)`);
+    }
+    rows.push(cells);
+  }
+  report(
+    "cholesky",
+    "Packed Cholesky end to end: GFLOP/s (ms per call), flops = d³/3, mean from Benchmark.js",
+    ["d", ...backends, "ml-matrix"],
+    rows,
+  );
+}

@@ -1,0 +1,117 @@
+// Times empiricalFisher end to end on every backend against plain-JS peers and prints
+// GFLOP/s as a markdown table (also written to bench/results/fisher.md).
+// Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
+import { availableBackends, empiricalFisher, init } from "../dist/index.mjs";
+import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+import { rank1JsFisherSum, tiledJsFisherSum } from "./peers/tiled-js.mjs";
+import { flops, randomScores, SHAPES } from "./shapes.mjs";
+
+const TOLERANCE = 1e-12;
+// The rank-1 loop runs at about 1 GFLOP/s; above this many flops a call takes over a second.
+const RANK1_MAX_FLOPS = 1e9;
+// Rows of each shape on which the tiled peer, the reference for everything else, is checked against rank-1.
+const PEER_CHECK_ROWS = 32;
+const SKIPPED = "—";
+
+function selectShapes() {
+  let shapes = SHAPES;
+  const wanted = process.env.BENCH_SHAPES;
+  if (wanted) {
+    const ds = wanted.split(",").map((v) => Number(v.trim()));
+    const known = SHAPES.map(([, d]) => d);
+    const unknown = ds.filter((d) => !known.includes(d));
+    if (unknown.length > 0) fail(`BENCH_SHAPES has unknown d ${unknown.join(", ")}; known: ${known.join(", ")}.`);
+    shapes = SHAPES.filter(([, d]) => ds.includes(d));
+  }
+  return QUICK ? shapes.slice(0, 2) : shapes;
+}
+
+/** What runs in each column for a shape: library backends first, then the peers. */
+function contenders(scores, rows, d) {
+  const list = availableBackends().map((name) => ({
+    column: name,
+    backend: name,
+    // empiricalFisher returns the mean; the peers return the sum.
+    toMean: 1,
+    run: () => empiricalFisher(scores, d).packed,
+  }));
+  list.push({ column: "tiled JS", toMean: 1 / rows, run: () => tiledJsFisherSum(scores, rows, d) });
+  list.push({
+    column: "rank-1 JS",
+    toMean: 1 / rows,
+    skip: flops(rows, d) > RANK1_MAX_FLOPS,
+    run: () => rank1JsFisherSum(scores, rows, d),
+  });
+  return list;
+}
+
+async function activate(contender) {
+  if (contender.backend) await init({ backend: contender.backend });
+}
+
+/** Checks every contender against the tiled peer before anything is timed; returns seconds per call. */
+async function verify(list, scores, rows, d, label) {
+  const head = Math.min(rows, PEER_CHECK_ROWS);
+  const headScores = scores.subarray(0, head * d);
+  const peerError = relativeError(tiledJsFisherSum(headScores, head, d), rank1JsFisherSum(headScores, head, d));
+  if (!(peerError <= TOLERANCE)) fail(`${label}: tiled JS disagrees with rank-1 JS (relative error ${peerError}).`);
+
+  const reference = tiledJsFisherSum(scores, rows, d).map((v) => v / rows);
+  const seconds = new Map();
+  for (const contender of list) {
+    if (contender.skip) continue;
+    await activate(contender);
+    const { packed, seconds: s } = timeOnce(contender.run);
+    const error = relativeError(
+      packed.map((v) => v * contender.toMean),
+      reference,
+    );
+    if (!(error <= TOLERANCE)) {
+      fail(`${label}: ${contender.column} disagrees with tiled JS (relative max-abs error ${error} > ${TOLERANCE}).`);
+    }
+    seconds.set(contender.column, s);
+  }
+  return seconds;
+}
+
+async function main() {
+  const shapes = selectShapes();
+  const table = [];
+  let columns = [];
+  for (const [rows, d] of shapes) {
+    const label = `${rows} × ${d}`;
+    const scores = randomScores(rows, d);
+    const list = contenders(scores, rows, d);
+    columns = list.map((c) => c.column);
+    const seconds = await verify(list, scores, rows, d, label);
+    // The last diagonal entry, C[d-1][d-1]: a sum of squares, so never zero for random scores.
+    const probe = (d * (d + 1)) / 2 - 1;
+    const cells = [];
+    for (const contender of list) {
+      if (contender.skip) {
+        cells.push(SKIPPED);
+        continue;
+      }
+      await activate(contender);
+      const stats = measure(
+        `${contender.column} ${label}`,
+        contender.run,
+        seconds.get(contender.column),
+        (p) => p[probe],
+      );
+      const gflops = flops(rows, d) / stats.mean / 1e9;
+      const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
+      console.error(`${label} ${contender.column}: ${gflops.toFixed(2)} GFLOP/s ${spread}`);
+      cells.push(gflops.toFixed(1));
+    }
+    table.push({ label, cells });
+  }
+  report(
+    "fisher",
+    "empiricalFisher end to end: GFLOP/s, flops = N·d·(d+1), mean time per call from Benchmark.js",
+    ["N × d", ...columns],
+    table.map((row) => [row.label, ...row.cells]),
+  );
+}
+
+export const fisherSuite = main;
