@@ -9,5 +9,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from "./eigen";
-export { choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
 export { packedMatvec } from "./spmv";

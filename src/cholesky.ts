@@ -38,6 +38,17 @@ export class CholeskyFactor {
     });
   }
 
+  /** (A + λI)⁻¹ in packed storage, from the factor (no dense copy). */
+  inverse(): Float64Array {
+    const rt = runtime();
+    const p = packedLength(this.dim);
+    return rt.scoped([p], (u) => {
+      rt.write(u, this.packed);
+      rt.kernels.choleskyInverse(u, this.dim);
+      return rt.read(u, p);
+    });
+  }
+
   /** log det(A + λI) = 2 Σ log U[j][j]. */
   logDeterminant(): number {
     let sum = 0;

@@ -248,17 +248,9 @@ export class SymmetricMatrix {
     return this.cholesky(options).solve(b);
   }
 
-  /** (A + λI)⁻¹, packed. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}. */
+  /** (A + λI)⁻¹, packed, from the Cholesky factor. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}. */
   inverse(options?: DampingOptions): SymmetricMatrix {
-    const factor = this.cholesky(options);
-    const d = this.dim;
-    const identity = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) identity[i * d + i] = 1;
-    const x = factor.solve(identity);
-    const packed = new Float64Array(packedLength(d));
-    // Row j of x is column j of the inverse; keep its upper part.
-    for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) packed[i + (j * (j + 1)) / 2] = x[j * d + i] as number;
-    return SymmetricMatrix.adopt(packed, d);
+    return SymmetricMatrix.adopt(this.cholesky(options).inverse(), this.dim);
   }
 
   /** log det(A + λI), through the Cholesky factor. @throws {NotPositiveDefiniteError}. */

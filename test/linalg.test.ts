@@ -82,6 +82,10 @@ describe.each(BACKENDS)("packed linear algebra on %s", (name) => {
         expect(backward, `row ${r}`).toBeLessThanOrEqual(1e-14 * d);
         expectClose(F.solve(g.subarray(r * d, (r + 1) * d), { damping }), xr, 1e-15, "single vs batch");
       }
+      // The packed inverse undoes F + λI.
+      const inverse = F.inverse({ damping });
+      const v = sample(d, normal(d + 2));
+      expectClose(inverse.matvec(shifted.matvec(v)), v, 1e-12, "inverse");
       // UᵀU reconstructs F + λI.
       if (d <= 257) {
         const u = factor.packed;
