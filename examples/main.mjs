@@ -8,7 +8,6 @@ import { mulberry32 } from "../tools/seeded-random.mjs";
 import { readNumericCsv } from "./lib/csv.mjs";
 import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.mjs";
 import { columnSums, logLikelihood, probabilities, scoreRows } from "./lib/logit.mjs";
-import { inverseColumns, solve } from "./lib/solve.mjs";
 
 const NAMES = ["GPA", "TUCE", "PSI", "const"];
 const D = NAMES.length;
@@ -58,7 +57,7 @@ function fitLogit(lib, x, y) {
   for (let iter = 1; iter <= 50; iter++) {
     const info = expectedFisher(lib, x, beta);
     const score = columnSums(scoreRows(x, D, y, beta), D);
-    const step = solve(info, score);
+    const step = info.solve(score);
     const ll = logLikelihood(x, D, y, beta);
     log(
       `    ${String(iter).padStart(4)}   ${ll.toFixed(10).padStart(15)}   ${sci(maxAbs(score)).padStart(10)}   ${sci(maxAbs(step)).padStart(9)}`,
@@ -114,7 +113,7 @@ async function main() {
 
   heading("Fisher scoring");
   log("    I(β) = Σ p(1−p) x xᵀ  = empiricalFisher(X, 4, { weights: p(1−p), reduction: 'sum' })");
-  log("    step: solve I(β) δ = Σ (y − p) x   (dense Cholesky stand-in, examples/lib/solve.mjs)");
+  log("    step: I(β).solve(Σ (y − p) x), a packed Cholesky solve");
   const { beta, iterations } = fitLogit(lib, x, y);
   const ll = logLikelihood(x, D, y, beta);
   log(`    converged after ${iterations} iterations; log-likelihood ${ll.toFixed(10)}`);
@@ -159,7 +158,8 @@ async function main() {
   log(`    max |(empirical − covariance) − s̄ s̄ᵀ| = ${sci(maxAbsDiff(gap, outer))}`);
 
   heading("Standard errors");
-  const inv = inverseColumns(info); // I⁻¹, column by column
+  const inverse = info.inverse().toDense(); // I⁻¹
+  const inv = Array.from({ length: D }, (_, j) => inverse.subarray(j * D, (j + 1) * D)); // its columns
   const opgSum = empiricalFisher(scores, D, { reduction: "sum" }); // Σ s sᵀ
   // Model-based: diag(I⁻¹). Sandwich: diag(I⁻¹ (Σ s sᵀ) I⁻¹), entry j = (I⁻¹e_j)ᵀ (Σ s sᵀ) (I⁻¹e_j).
   const se = inv.map((col, j) => Math.sqrt(col[j]));
