@@ -1,8 +1,110 @@
-// Symmetric eigen-decomposition through the active backend (placeholder until implemented).
-export function symmetricEigenvalues(_packed: Float64Array, _dim: number): Float64Array {
-  throw new Error("symmetricEigenvalues is not implemented yet.");
+// Symmetric eigen-decomposition of a packed 'U' matrix through the active backend:
+// Householder tridiagonalization, then implicit QL, with the basis formed and
+// rotated when vectors are wanted. Input is assumed validated (finite, right length).
+import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "./eigen-kernels.js";
+import { runtime } from "./init.js";
+import type { Runtime } from "./runtime.js";
+
+export interface SymmetricEigen {
+  /** Eigenvalues, ascending. */
+  values: Float64Array;
+  /** Row-major dim×dim, eigenvector k in column k: A = V diag(values) Vᵀ, VᵀV = I. */
+  vectors: Float64Array;
 }
 
-export function symmetricEigen(_packed: Float64Array, _dim: number): { values: Float64Array; vectors: Float64Array } {
-  throw new Error("symmetricEigen is not implemented yet.");
+// The kernels square entries and sum the squares; a power of two that brings the
+// largest entry near 1 keeps every square in range and is undone exactly.
+const SAFE_EXPONENT = 128;
+const MAX_EXPONENT = 1000;
+
+/** The packed matrix scaled into the safe range, and the factor that undoes it. */
+function scaled(packed: Float64Array): { data: Float64Array; unscale: number } {
+  let largest = 0;
+  for (const x of packed) largest = Math.max(largest, Math.abs(x));
+  // Clamped so that 2^±exponent stays finite even for a subnormal largest entry.
+  const exponent = largest > 0 ? Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, Math.round(Math.log2(largest)))) : 0;
+  if (Math.abs(exponent) <= SAFE_EXPONENT) return { data: packed, unscale: 1 };
+  return { data: packed.map((x) => x * 2 ** -exponent), unscale: 2 ** exponent };
+}
+
+function notConverged(status: number, dim: number): Error {
+  return new Error(
+    `Symmetric eigen-decomposition failed: the QL iteration for eigenvalue ${status - 1} of ${dim} ` +
+      `did not converge within ${QL_SWEEPS_PER_VALUE * dim} sweeps.`,
+  );
+}
+
+/** Where a reduced matrix lives in backend memory (byte offsets). */
+interface Tridiagonal {
+  ap: number;
+  diag: number;
+  offdiag: number;
+  tau: number;
+  /** The reduction's work area: 2·dim + 2 f64, free again after it. */
+  work: number;
+  /** The caller's extra f64, or 0 when none were asked for. */
+  extra: number;
+}
+
+/** Allocates the tridiagonal reduction's arrays, reduces a copy of `packed`, and hands the arrays on. */
+function withTridiagonal<T>(
+  packed: Float64Array,
+  dim: number,
+  extra: number,
+  body: (rt: Runtime, t: Tridiagonal) => T,
+): T {
+  const rt = runtime();
+  const ptrs: number[] = [];
+  const alloc = (n: number): number => {
+    const p = rt.alloc(n);
+    ptrs.push(p);
+    return p;
+  };
+  try {
+    const ap = alloc(packed.length);
+    const diag = alloc(dim);
+    const offdiag = alloc(dim);
+    const tau = alloc(dim);
+    const work = alloc(2 * dim + 2);
+    const more = extra > 0 ? alloc(extra) : 0;
+    rt.write(ap, packed);
+    rt.kernels.tridiagonalize(ap, dim, diag, offdiag, tau, work);
+    return body(rt, { ap, diag, offdiag, tau, work, extra: more });
+  } finally {
+    for (const p of ptrs) rt.free(p);
+  }
+}
+
+/** Eigenvalues of the dim×dim symmetric matrix in packed 'U' storage, ascending. */
+export function symmetricEigenvalues(packed: Float64Array, dim: number): Float64Array {
+  if (dim === 0) return new Float64Array(0);
+  const { data, unscale } = scaled(packed);
+  const values = withTridiagonal(data, dim, 0, (rt, t) => {
+    const status = rt.kernels.tridiagonalEigenvalues(t.diag, t.offdiag, dim);
+    if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);
+    return rt.read(t.diag, dim);
+  });
+  if (unscale !== 1) for (let k = 0; k < dim; k++) values[k] = (values[k] as number) * unscale;
+  return values;
+}
+
+/** Eigenvalues (ascending) and orthonormal eigenvectors (column k for value k) of a packed 'U' matrix. */
+export function symmetricEigen(packed: Float64Array, dim: number): SymmetricEigen {
+  if (dim === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
+  const { data, unscale } = scaled(packed);
+  const { values, rows } = withTridiagonal(data, dim, dim * dim, (rt, t) => {
+    const z = t.extra;
+    rt.kernels.tridiagonalBasis(t.ap, dim, t.tau, z);
+    // The reduction's work area is free again: it serves as the QL's rotation store.
+    const status = rt.kernels.tridiagonalEigenvectors(t.diag, t.offdiag, dim, z, t.work);
+    if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);
+    return { values: rt.read(t.diag, dim), rows: rt.read(z, dim * dim) };
+  });
+  if (unscale !== 1) for (let k = 0; k < dim; k++) values[k] = (values[k] as number) * unscale;
+  // The kernel leaves eigenvector k in row k; the API has it in column k.
+  const vectors = new Float64Array(dim * dim);
+  for (let k = 0; k < dim; k++) {
+    for (let i = 0; i < dim; i++) vectors[i * dim + k] = rows[k * dim + i] as number;
+  }
+  return { values, vectors };
 }

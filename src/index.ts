@@ -1,7 +1,6 @@
 // The public face of fisher-wasm.
 export { type AddOptions, FisherAccumulator } from "./accumulator.js";
 export type { CholeskyFactor } from "./cholesky.js";
-export { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 export { type EmpiricalFisherOptions, empiricalFisher } from "./empirical-fisher.js";
 export {
   DisposedError,

@@ -7,28 +7,9 @@ import { ALL_FINITE } from "../src/kernels.js";
 import { packedLength } from "../src/packed.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
+import { guarded } from "./helpers/guarded.js";
 import { normal, sample } from "./helpers/random.js";
 import { referenceFisher } from "./helpers/reference.js";
-
-const GUARD = 8;
-const SENTINEL = -12345.678;
-
-/** Allocates n f64 between two guard zones of sentinels; returns pointers and a check. */
-function guarded(n: number) {
-  const rt = runtime();
-  const base = rt.alloc(n + 2 * GUARD);
-  const ptr = base + GUARD * 8;
-  rt.f64().fill(SENTINEL, base / 8, base / 8 + GUARD);
-  rt.f64().fill(SENTINEL, ptr / 8 + n, ptr / 8 + n + GUARD);
-  const guardsIntact = (): boolean => {
-    const m = rt.f64();
-    for (let k = 0; k < GUARD; k++) {
-      if (m[base / 8 + k] !== SENTINEL || m[ptr / 8 + n + k] !== SENTINEL) return false;
-    }
-    return true;
-  };
-  return { ptr, guardsIntact, release: () => rt.free(base) };
-}
 
 describe.each(BACKENDS)("kernels on %s", (name) => {
   beforeAll(async () => {
