@@ -3,10 +3,14 @@
 // Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
 import { availableBackends, empiricalFisher, init } from "../dist/index.mjs";
 import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+import { mlMatrixGram } from "./peers/ml-matrix.mjs";
+import { tfjsWasmGram, tfjsWasmReady } from "./peers/tfjs-wasm.mjs";
 import { rank1JsFisherSum, tiledJsFisherSum } from "./peers/tiled-js.mjs";
 import { flops, randomScores, SHAPES } from "./shapes.mjs";
 
 const TOLERANCE = 1e-12;
+// float32 sums of N products: agreement to a few units of its 6e-8 rounding, scaled by √N-ish growth.
+const FLOAT32_TOLERANCE = 1e-4;
 // The rank-1 loop runs at about 1 GFLOP/s; above this many flops a call takes over a second.
 const RANK1_MAX_FLOPS = 1e9;
 // Rows of each shape on which the tiled peer, the reference for everything else, is checked against rank-1.
@@ -42,7 +46,22 @@ function contenders(scores, rows, d) {
     skip: flops(rows, d) > RANK1_MAX_FLOPS,
     run: () => rank1JsFisherSum(scores, rows, d),
   });
+  list.push({ column: "ml-matrix gram", toMean: 1 / rows, dense: true, run: mlMatrixGram(scores, rows, d) });
+  list.push({
+    column: "tfjs-wasm f32",
+    toMean: 1 / rows,
+    dense: true,
+    tolerance: FLOAT32_TOLERANCE,
+    run: tfjsWasmGram(scores, rows, d),
+  });
   return list;
+}
+
+/** The upper triangle of a dense row-major d×d result, in packed 'U' order. */
+function packUpper(dense, d) {
+  const out = new Float64Array((d * (d + 1)) / 2);
+  for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = dense[i * d + j];
+  return out;
 }
 
 async function activate(contender) {
@@ -61,13 +80,15 @@ async function verify(list, scores, rows, d, label) {
   for (const contender of list) {
     if (contender.skip) continue;
     await activate(contender);
-    const { packed, seconds: s } = timeOnce(contender.run);
+    const { packed: result, seconds: s } = timeOnce(contender.run);
+    const packed = contender.dense ? packUpper(result, d) : result;
     const error = relativeError(
       packed.map((v) => v * contender.toMean),
       reference,
     );
-    if (!(error <= TOLERANCE)) {
-      fail(`${label}: ${contender.column} disagrees with tiled JS (relative max-abs error ${error} > ${TOLERANCE}).`);
+    const tolerance = contender.tolerance ?? TOLERANCE;
+    if (!(error <= tolerance)) {
+      fail(`${label}: ${contender.column} disagrees with tiled JS (relative max-abs error ${error} > ${tolerance}).`);
     }
     seconds.set(contender.column, s);
   }
@@ -75,6 +96,7 @@ async function verify(list, scores, rows, d, label) {
 }
 
 async function main() {
+  await tfjsWasmReady();
   const shapes = selectShapes();
   const table = [];
   let columns = [];
