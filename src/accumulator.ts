@@ -15,6 +15,7 @@ import { type Chunk, streamChunks } from "./stream.js";
 import { SymmetricMatrix } from "./symmetric-matrix.js";
 import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
 
+/** Options of FisherAccumulator.add(). */
 export interface AddOptions {
   /** One non-negative finite weight per row; default 1 for every row. */
   weights?: Float64Array;
@@ -31,7 +32,14 @@ const reclaim =
     ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
     : undefined;
 
+/**
+ * A streaming empirical Fisher: add score rows in batches of any size, merge partial
+ * accumulators, serialize the state. Keeps count, Σw, the mean score and the centered
+ * co-moment in packed storage, in the memory of the backend that created it; call
+ * dispose() to give that memory back (a finalizer does it for dropped objects).
+ */
 export class FisherAccumulator {
+  /** Length of every score row. */
   readonly dim: number;
   private readonly rt: Runtime;
   private readonly allocation: Allocation;

@@ -7,11 +7,13 @@ import { vectorCount } from "./validate.js";
 
 const diagonalIndex = (j: number): number => (j * (j + 3)) / 2;
 
+/** The Cholesky factor U of A + λI = UᵀU (from SymmetricMatrix.cholesky()), reusable for many solves. */
 export class CholeskyFactor {
   /** @internal Use SymmetricMatrix.cholesky(). */
   constructor(
     /** U, upper triangular, in packed 'U' storage: A + damping·I = UᵀU. */
     readonly packed: Float64Array,
+    /** Dimension of A. */
     readonly dim: number,
     /** The λ that was added to the diagonal before factoring. */
     readonly damping: number,

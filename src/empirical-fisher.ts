@@ -8,6 +8,7 @@ import { streamChunks } from "./stream.js";
 import { SymmetricMatrix } from "./symmetric-matrix.js";
 import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
 
+/** Options of empiricalFisher(). */
 export interface EmpiricalFisherOptions {
   /** One non-negative finite weight per row; default 1 for every row. */
   weights?: Float64Array;

@@ -3,11 +3,16 @@
 
 /** A score (or other input) is NaN or ±Infinity. Nothing was modified. */
 export class NonFiniteError extends RangeError {
+  /** "NonFiniteError". */
   override readonly name = "NonFiniteError";
   constructor(
+    /** Name of the argument that held it. */
     readonly argument: string,
+    /** Row (sample) within the batch, 0-based. */
     readonly row: number,
+    /** Column (parameter), 0-based. */
     readonly column: number,
+    /** The offending value: NaN, Infinity or -Infinity. */
     readonly value: number,
   ) {
     super(`\`${argument}\` must be finite; row ${row}, column ${column} is ${value}.`);
@@ -16,6 +21,7 @@ export class NonFiniteError extends RangeError {
 
 /** An object was used after dispose(). */
 export class DisposedError extends Error {
+  /** "DisposedError". */
   override readonly name = "DisposedError";
   constructor(what: string) {
     super(`This ${what} was disposed and can no longer be used.`);
@@ -24,11 +30,13 @@ export class DisposedError extends Error {
 
 /** Bytes given to deserialize() are not a state written by this format. */
 export class SerializationError extends Error {
+  /** "SerializationError". */
   override readonly name = "SerializationError";
 }
 
 /** A mean was asked of an accumulator that holds no weight yet. */
 export class EmptyAccumulatorError extends Error {
+  /** "EmptyAccumulatorError". */
   override readonly name = "EmptyAccumulatorError";
   constructor(what: string) {
     super(`Cannot compute ${what}: the accumulator holds no rows with positive weight.`);
@@ -37,11 +45,14 @@ export class EmptyAccumulatorError extends Error {
 
 /** A matrix (plus its damping) is not positive definite, so it has no Cholesky factor. */
 export class NotPositiveDefiniteError extends Error {
+  /** "NotPositiveDefiniteError". */
   override readonly name = "NotPositiveDefiniteError";
   constructor(
     /** Order of the first leading minor that is not positive (LAPACK's info), 1-based. */
     readonly minor: number,
+    /** Dimension of the matrix. */
     readonly dim: number,
+    /** The λ that had been added to the diagonal. */
     readonly damping: number,
   ) {
     super(

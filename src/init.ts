@@ -9,6 +9,7 @@ import { canRun, hasWebAssembly, instantiate } from "./wasm/instantiate.js";
 
 export type { BackendName } from "./runtime.js";
 
+/** Options of init(). */
 export interface InitOptions {
   /** Force a backend; by default the fastest one this engine can run. */
   backend?: BackendName;

@@ -4,6 +4,7 @@
 import type { Kernels, LinearMemory } from "./kernels.js";
 import { Arena } from "./memory/arena.js";
 
+/** The compute backends: WebAssembly with 128-bit SIMD, WebAssembly without it, plain TypeScript. */
 export type BackendName = "wasm-simd" | "wasm-scalar" | "js";
 
 /** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */

@@ -14,11 +14,13 @@ import {
   vectorCount,
 } from "./validate.js";
 
+/** Damping for the Cholesky-based methods. */
 export interface DampingOptions {
   /** λ added to the diagonal first: the result is for A + λI. Finite, >= 0; default 0. */
   damping?: number;
 }
 
+/** Options of SymmetricMatrix.rank(). */
 export interface RankOptions {
   /** Eigenvalues with |λ| <= tolerance count as zero; default dim · ε · max|λ| (as numpy's matrix_rank). */
   tolerance?: number;
@@ -34,6 +36,7 @@ export interface Eigen {
 
 const ADOPT = Symbol("adopt");
 
+/** Options of SymmetricMatrix.fromDense(). */
 export interface FromDenseOptions {
   /**
    * Largest |A[i][j] − A[j][i]| accepted, relative to the largest |entry|.
@@ -42,9 +45,15 @@ export interface FromDenseOptions {
   symmetryTolerance?: number;
 }
 
+/**
+ * An immutable symmetric matrix in packed 'U' storage (LAPACK's column-major upper
+ * triangle, the same sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for
+ * i <= j. Methods return new objects; heavy ones run in the active backend's kernels.
+ */
 export class SymmetricMatrix {
   /** Packed 'U' entries, length dim(dim+1)/2. Owned by this matrix. */
   readonly packed: Float64Array;
+  /** Number of rows (and columns). */
   readonly dim: number;
 
   /** @internal Use fromPacked() or fromDense(). */
