@@ -17,3 +17,12 @@ it("dist/index.mjs and dist/index.cjs both work", async () => {
     });
   }
 });
+
+it("the ESM bundle reaches for no Node built-in, so browsers and bundlers take it as is", async () => {
+  const { readFileSync } = await import("node:fs");
+  const code = readFileSync(new URL("../dist/index.mjs", import.meta.url), "utf8");
+  expect(code).not.toMatch(/\bfrom\s+["'](node:|fs|path|url|module|os|crypto)["']/);
+  expect(code).not.toMatch(/\brequire\s*\(/);
+  expect(code).not.toMatch(/\bBuffer\b/);
+  expect(code).not.toMatch(/\bprocess\./);
+});
