@@ -1,0 +1,240 @@
+// Logistic regression of GRADE on GPA, TUCE, PSI and a constant (Spector & Mazzeo, 1980).
+// The page (demo/main.mjs) and its browser test both call analyse(), so the matrices they
+// compare come from the same steps. `lib` is fisher-wasm's dist/index.mjs, passed in so
+// that the caller decides when, and in which engine, it is loaded and initialised.
+
+export const NAMES = ["GPA", "TUCE", "PSI", "const"];
+const D = NAMES.length;
+
+/** Damping λ of the natural-gradient steps (F + λI)⁻¹ g, on the scale of the summed Fisher. */
+export const DAMPING = 1e-3;
+/** Every optimiser stops once ‖∇ℓ‖₂ is at most this. */
+export const TOLERANCE = 1e-6;
+/** Gradient descent is given this many steps at most (it needs about 1.3 million). */
+export const GD_BUDGET = 3_000_000;
+/** Natural-gradient runs are given this many steps at most. */
+const NG_BUDGET = 1000;
+
+/**
+ * X (n × 4, row-major: GPA, TUCE, PSI, 1) and y (GRADE) from the text of data/spector.csv.
+ * @param {string} text
+ */
+export function parseSpector(text) {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  const header = (lines[0] ?? "").split(",").map((name) => name.trim());
+  const column = Object.fromEntries(["GPA", "TUCE", "PSI", "GRADE"].map((name) => [name, header.indexOf(name)]));
+  for (const [name, j] of Object.entries(column)) {
+    if (j < 0) throw new Error(`spector.csv: no column ${name} (header: ${header.join(",")})`);
+  }
+  const n = lines.length - 1;
+  if (n < 1) throw new Error("spector.csv: no data lines");
+  const x = new Float64Array(n * D);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const cells = lines[i + 1].split(",").map(Number);
+    const value = (name) => {
+      const v = cells[column[name]];
+      if (!Number.isFinite(v)) throw new Error(`spector.csv: line ${i + 2}, column ${name}: not a number`);
+      return v;
+    };
+    x.set([value("GPA"), value("TUCE"), value("PSI"), 1], i * D);
+    y[i] = value("GRADE");
+  }
+  return { x, y, n };
+}
+
+/** p_i = σ(x_iᵀβ). */
+export function probabilities(x, beta) {
+  const n = x.length / D;
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let eta = 0;
+    for (let j = 0; j < D; j++) eta += x[i * D + j] * beta[j];
+    p[i] = 1 / (1 + Math.exp(-eta));
+  }
+  return p;
+}
+
+/** log σ(t) without overflow. */
+function logSigmoid(t) {
+  return t >= 0 ? -Math.log1p(Math.exp(-t)) : t - Math.log1p(Math.exp(t));
+}
+
+/** ℓ(β) = Σ y log p + (1 − y) log(1 − p). */
+export function logLikelihood(x, y, beta) {
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    let eta = 0;
+    for (let j = 0; j < D; j++) eta += x[i * D + j] * beta[j];
+    sum += y[i] * logSigmoid(eta) + (1 - y[i]) * logSigmoid(-eta);
+  }
+  return sum;
+}
+
+/** Per-sample scores s_i = (y_i − p_i) x_i, row-major n × 4. */
+export function scoreRows(x, y, beta) {
+  const p = probabilities(x, beta);
+  const s = new Float64Array(x.length);
+  for (let i = 0; i < y.length; i++) {
+    for (let j = 0; j < D; j++) s[i * D + j] = (y[i] - p[i]) * x[i * D + j];
+  }
+  return s;
+}
+
+/**
+ * ∇ℓ(β) = Σ (y_i − p_i) x_i into `g`, returning ‖g‖₂. It allocates nothing, because
+ * gradient descent calls it over a million times.
+ */
+function gradientInto(x, y, beta, g) {
+  g.fill(0);
+  for (let i = 0; i < y.length; i++) {
+    const row = i * D;
+    let eta = 0;
+    for (let j = 0; j < D; j++) eta += x[row + j] * beta[j];
+    const r = y[i] - 1 / (1 + Math.exp(-eta));
+    for (let j = 0; j < D; j++) g[j] += r * x[row + j];
+  }
+  let sq = 0;
+  for (let j = 0; j < D; j++) sq += g[j] * g[j];
+  return Math.sqrt(sq);
+}
+
+/** Expected Fisher I(β) = Σ p(1−p) x xᵀ, a sum, through the weighted kernel. */
+export function expectedFisher(lib, x, beta) {
+  const weights = probabilities(x, beta).map((p) => p * (1 - p));
+  return lib.empiricalFisher(x, D, { weights, reduction: "sum" });
+}
+
+/**
+ * −∇²ℓ(β), dense row-major, written out in plain JavaScript rather than through the
+ * library, so that "−H = I" on the page compares two independent computations.
+ */
+export function negativeHessian(x, beta) {
+  const p = probabilities(x, beta);
+  const h = new Float64Array(D * D);
+  for (let i = 0; i < p.length; i++) {
+    const w = p[i] * (1 - p[i]);
+    for (let a = 0; a < D; a++) {
+      for (let b = a; b < D; b++) h[a * D + b] += w * x[i * D + a] * x[i * D + b];
+    }
+  }
+  // Mirror the upper triangle, so the matrix is exactly symmetric.
+  for (let a = 0; a < D; a++) for (let b = 0; b < a; b++) h[a * D + b] = h[b * D + a];
+  return h;
+}
+
+/** The MLE by Fisher scoring, β ← β + I(β)⁻¹ ∇ℓ(β) from β = 0 (Newton's method, since −H = I). */
+export function fitMle(lib, x, y) {
+  const beta = new Float64Array(D);
+  const g = new Float64Array(D);
+  for (let iteration = 1; iteration <= 50; iteration++) {
+    gradientInto(x, y, beta, g);
+    const step = expectedFisher(lib, x, beta).solve(g);
+    for (let j = 0; j < D; j++) beta[j] += step[j];
+    if (Math.max(...step.map(Math.abs)) < 1e-10) return { beta, iterations: iteration };
+  }
+  throw new Error("Fisher scoring did not converge in 50 iterations");
+}
+
+/**
+ * Records ‖∇ℓ‖ and ℓ at iterations 0, 1, 2, … growing geometrically, so a run of a million
+ * steps still draws as a few hundred points on a log axis.
+ */
+function recorder(x, y) {
+  const history = [];
+  let next = 0;
+  return {
+    history,
+    record(iteration, beta, gradNorm, force = false) {
+      if (!force && iteration < next) return;
+      history.push({ iteration, gradNorm, logLikelihood: logLikelihood(x, y, beta) });
+      next = Math.max(iteration + 1, Math.ceil(iteration * 1.02));
+    },
+  };
+}
+
+/**
+ * Natural gradient ascent β ← β + (C(β) + λI)⁻¹ ∇ℓ(β) from β = 0, where the curvature C is
+ * the empirical Fisher Σ s sᵀ ("empirical") or the Fisher information Σ p(1−p) x xᵀ ("expected").
+ * `iterations` is the number of steps to reach ‖∇ℓ‖ ≤ TOLERANCE, or null within the budget.
+ */
+export function naturalGradientRun(lib, x, y, curvature) {
+  const beta = new Float64Array(D);
+  const g = new Float64Array(D);
+  const { history, record } = recorder(x, y);
+  for (let k = 0; k <= NG_BUDGET; k++) {
+    const norm = gradientInto(x, y, beta, g);
+    if (norm <= TOLERANCE) {
+      record(k, beta, norm, true);
+      return { iterations: k, history };
+    }
+    record(k, beta, norm);
+    const fisher =
+      curvature === "empirical"
+        ? lib.empiricalFisher(scoreRows(x, y, beta), D, { reduction: "sum" })
+        : expectedFisher(lib, x, beta);
+    const step = lib.naturalGradient(fisher, g, { damping: DAMPING });
+    for (let j = 0; j < D; j++) beta[j] += step[j];
+  }
+  return { iterations: null, history };
+}
+
+/**
+ * Gradient ascent with the fixed step 1/L, L = λmax(XᵀX)/4: ∇ℓ is L-Lipschitz because
+ * p(1−p) ≤ 1/4, so every step increases ℓ. Its rate is set by the condition number of −H.
+ */
+export function gradientDescentRun(lib, x, y) {
+  const xtx = lib.empiricalFisher(x, D, { reduction: "sum" }).eigenvalues();
+  const step = 4 / xtx[D - 1];
+  const beta = new Float64Array(D);
+  const g = new Float64Array(D);
+  const { history, record } = recorder(x, y);
+  for (let k = 0; k <= GD_BUDGET; k++) {
+    const norm = gradientInto(x, y, beta, g);
+    if (norm <= TOLERANCE) {
+      record(k, beta, norm, true);
+      return { iterations: k, step, history };
+    }
+    record(k, beta, norm);
+    for (let j = 0; j < D; j++) beta[j] += step * g[j];
+  }
+  return { iterations: null, step, history };
+}
+
+/**
+ * Everything the page shows, except the speed: the MLE, the empirical Fisher F = Σ s sᵀ of the
+ * scores at the MLE, the Fisher information I and −H there, their spectra, and the three
+ * optimisers' convergence.
+ * @param {typeof import("../dist/index.mjs")} lib an initialised fisher-wasm
+ * @param {string} csvText the contents of data/spector.csv
+ */
+export function analyse(lib, csvText) {
+  const { x, y, n } = parseSpector(csvText);
+  const fit = fitMle(lib, x, y);
+  const { beta } = fit;
+  const fisher = lib.empiricalFisher(scoreRows(x, y, beta), D, { reduction: "sum" });
+  const information = expectedFisher(lib, x, beta);
+  const negHessian = lib.SymmetricMatrix.fromDense(negativeHessian(x, beta), D);
+  const informationInverse = information.inverse().toDense();
+  return {
+    names: NAMES,
+    n,
+    events: y.reduce((a, b) => a + b, 0),
+    beta,
+    fitIterations: fit.iterations,
+    logLikelihood: logLikelihood(x, y, beta),
+    standardErrors: NAMES.map((_, j) => Math.sqrt(informationInverse[j * D + j])),
+    // Sandwich (HC0): diag(I⁻¹ F I⁻¹), entry j = cⱼᵀ F cⱼ with cⱼ column j of I⁻¹.
+    robustStandardErrors: NAMES.map((_, j) =>
+      Math.sqrt(fisher.quadraticForm(informationInverse.subarray(j * D, (j + 1) * D))),
+    ),
+    fisher,
+    information,
+    negHessian,
+    fisherEigenvalues: fisher.eigenvalues(),
+    negHessianEigenvalues: negHessian.eigenvalues(),
+    natural: naturalGradientRun(lib, x, y, "empirical"),
+    scoring: naturalGradientRun(lib, x, y, "expected"),
+    gd: gradientDescentRun(lib, x, y),
+  };
+}

@@ -1,0 +1,111 @@
+// The demo page: loads fisher-wasm and the Spector data, runs the analysis shared with the
+// browser test (logistic.mjs), draws it, measures the kernel's speed, and publishes the
+// numbers on window.__fisherDemo for the test.
+//
+// ?nosimd asks for a run without WebAssembly SIMD. The honest way is an engine that rejects
+// SIMD itself (the test starts Chromium with --js-flags=--no-enable-sse4-1, and V8 then
+// refuses SIMD modules); init() then picks wasm-scalar on its own. In an engine that still
+// accepts SIMD, the page can only request wasm-scalar explicitly, and says so.
+import { measure, randomScores, DIM as SPEED_DIM, ROWS as SPEED_ROWS } from "./benchmark.mjs";
+import { analyse } from "./logistic.mjs";
+import { renderConvergence, renderFit, renderMatrices, renderSpectrum, renderSpeed, setText } from "./render.mjs";
+import { engineRunsSimd } from "./simd.mjs";
+
+const status = (text) => setText("status", text);
+
+const REQUESTED_SCALAR =
+  "?nosimd: this engine runs WebAssembly SIMD, so the page asked for wasm-scalar by name. For an engine that rejects SIMD itself, start Chromium with --js-flags=--no-enable-sse4-1.";
+
+/** Lets the browser paint before the next long synchronous step (without stalling in a hidden tab). */
+const paint = () =>
+  new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+
+async function loadLibrary() {
+  try {
+    return await import("../dist/index.mjs");
+  } catch (err) {
+    throw new Error(`could not load ../dist/index.mjs (run \`npm run build\` first): ${err?.message ?? err}`);
+  }
+}
+
+async function loadData() {
+  const response = await fetch("../data/spector.csv");
+  if (!response.ok) throw new Error(`../data/spector.csv: HTTP ${response.status}`);
+  return response.text();
+}
+
+/** Initialises the library as ?nosimd asks; returns the backend and how SIMD was ruled out. */
+async function start(lib, nosimd, simdInEngine) {
+  if (!nosimd) return { backend: await lib.init(), simdDisabledBy: null };
+  if (!simdInEngine) return { backend: await lib.init(), simdDisabledBy: "engine" };
+  return { backend: await lib.init({ backend: "wasm-scalar" }), simdDisabledBy: "request" };
+}
+
+function describeSimd(simdInEngine, simdDisabledBy) {
+  if (simdDisabledBy === "engine") return "rejected by this engine (?nosimd)";
+  if (simdDisabledBy === "request") return "supported, but set aside by ?nosimd";
+  return simdInEngine ? "supported" : "not supported by this engine";
+}
+
+async function main() {
+  const nosimd = new URLSearchParams(location.search).has("nosimd");
+  const simdInEngine = engineRunsSimd();
+  status("Loading fisher-wasm and data/spector.csv…");
+  const [lib, csv] = await Promise.all([loadLibrary(), loadData()]);
+  const { backend, simdDisabledBy } = await start(lib, nosimd, simdInEngine);
+  setText("backend", backend);
+  setText("simd", describeSimd(simdInEngine, simdDisabledBy));
+
+  status("Fitting, and running the three optimisers (gradient descent takes a second or two)…");
+  await paint();
+  const result = analyse(lib, csv);
+  renderFit(result);
+  renderMatrices(result);
+  renderSpectrum(result);
+  renderConvergence(result);
+
+  status(`Measuring empiricalFisher on ${SPEED_ROWS} × ${SPEED_DIM} scores for 0.5 s…`);
+  await paint();
+  const speed = measure(lib, randomScores(), 0.5);
+  renderSpeed(backend, speed, SPEED_ROWS, SPEED_DIM);
+
+  window.__fisherDemo = {
+    backend,
+    simdInEngine,
+    simdDisabledBy,
+    beta: Array.from(result.beta),
+    logLikelihood: result.logLikelihood,
+    standardErrors: result.standardErrors,
+    robustStandardErrors: result.robustStandardErrors,
+    fisher: Array.from(result.fisher.packed),
+    negHessian: Array.from(result.negHessian.packed),
+    information: Array.from(result.information.packed),
+    eigenvalues: Array.from(result.fisherEigenvalues),
+    negHessianEigenvalues: Array.from(result.negHessianEigenvalues),
+    gflops: speed.gflops,
+    naturalIterations: result.natural.iterations,
+    fisherScoringIterations: result.scoring.iterations,
+    gdIterations: result.gd.iterations,
+    done: true,
+  };
+  status(simdDisabledBy === "request" ? REQUESTED_SCALAR : "");
+  document.body.dataset.state = "done";
+}
+
+function fail(err) {
+  const message = err instanceof Error ? err.message : String(err);
+  window.__fisherDemo = { done: false, error: message };
+  const node = document.getElementById("status");
+  if (node) {
+    node.textContent = `Error: ${message}`;
+    node.classList.add("error");
+  }
+  document.body.dataset.state = "error";
+}
+
+window.addEventListener("error", (event) => fail(event.error ?? event.message));
+window.addEventListener("unhandledrejection", (event) => fail(event.reason));
+main().catch(fail);

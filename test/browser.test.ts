@@ -1,0 +1,160 @@
+// The demo page (demo/) in real headless Chromium: it must compute, in the browser, the same
+// Fisher matrices as Node does with the same code (demo/logistic.mjs), on the SIMD build and,
+// in an engine that rejects SIMD, on the scalar build.
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Analysis, analyse } from "../demo/logistic.mjs";
+import { CHROMIUM_PATH, haveChromium, launchChromium, NO_SIMD_ARGS } from "./helpers/chromium.js";
+import { expectClose } from "./helpers/compare.js";
+
+type Library = typeof import("../src/index.js");
+type ServeDemo = {
+  startServer(options?: { port?: number }): Promise<{ url: string; close(): Promise<void> }>;
+};
+
+/** What demo/main.mjs publishes on window.__fisherDemo. */
+interface DemoResult {
+  done: boolean;
+  error?: string;
+  backend: string;
+  simdInEngine: boolean;
+  simdDisabledBy: "engine" | "request" | null;
+  beta: number[];
+  standardErrors: number[];
+  robustStandardErrors: number[];
+  fisher: number[];
+  negHessian: number[];
+  information: number[];
+  eigenvalues: number[];
+  gflops: number;
+  naturalIterations: number | null;
+  fisherScoringIterations: number | null;
+  gdIterations: number | null;
+}
+
+declare global {
+  interface Window {
+    __fisherDemo?: DemoResult;
+  }
+}
+
+// statsmodels 0.13.5, Logit(GRADE, [GPA, TUCE, PSI, const]).fit(method="newton", tol=1e-12):
+// params, bse, and bse with cov_type="HC0".
+const STATSMODELS = {
+  params: [2.8261125948893215, 0.0951576613179094, 2.3786876550933544, -13.021346858115693],
+  bse: [1.262941075629107, 0.14155420567369437, 1.0645642544971352, 4.931324213602806],
+  bseHC0: [1.2675459820157904, 0.11792226774939105, 0.9644192096528857, 5.197585410299552],
+};
+const ARTIFACTS = new URL("./artifacts/", import.meta.url);
+const PAGE_TIMEOUT = 60_000;
+const present = haveChromium();
+const inCi = process.env.CI === "true";
+
+if (!present && !inCi) {
+  console.warn(`browser test skipped: ${CHROMIUM_PATH} is missing (install Debian's chromium package to run it).`);
+}
+
+// Registered only when it fails, so a machine with Chromium reports no skipped test.
+if (!present && inCi) {
+  it("Chromium is installed for the browser test", () => {
+    expect.fail(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install -y chromium).`);
+  });
+}
+
+describe.skipIf(!present)(
+  present ? "demo page in headless Chromium" : `demo page in headless Chromium (skipped: ${CHROMIUM_PATH} is missing)`,
+  () => {
+    let server: Awaited<ReturnType<ServeDemo["startServer"]>>;
+    let reference: Analysis;
+
+    beforeAll(async () => {
+      const servePath: string = "../scripts/serve-demo.mjs";
+      const distPath: string = "../dist/index.mjs";
+      const [{ startServer }, lib] = (await Promise.all([import(servePath), import(distPath)])) as [ServeDemo, Library];
+      server = await startServer({ port: 0 });
+      await lib.init();
+      reference = analyse(lib, readFileSync(new URL("../data/spector.csv", import.meta.url), "utf8"));
+      mkdirSync(ARTIFACTS, { recursive: true });
+    });
+
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    /** Opens the page, waits for it to finish, saves a screenshot and returns what it published. */
+    async function runPage(browser: Browser, query: string, screenshot: string): Promise<DemoResult> {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("response", (response) => {
+        if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      });
+      await page.goto(server.url + query);
+      await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state ?? ""), undefined, {
+        timeout: PAGE_TIMEOUT,
+      });
+      await page.screenshot({ path: new URL(screenshot, ARTIFACTS).pathname, fullPage: true });
+      const state = await page.evaluate(() => document.body.dataset.state);
+      const result = await page.evaluate(() => window.__fisherDemo);
+      expect(state, `the page reported an error: ${result?.error}\n${problems.join("\n")}`).toBe("done");
+      expect(problems).toEqual([]);
+      if (!result?.done) throw new Error("window.__fisherDemo is missing or not done");
+      return result;
+    }
+
+    /** The page's matrices and iteration counts against the Node run of the same analysis. */
+    function expectSameAnalysis(result: DemoResult, label: string): void {
+      expectClose(result.fisher, reference.fisher.packed, 1e-12, `${label}: empirical Fisher`);
+      expectClose(result.negHessian, reference.negHessian.packed, 1e-12, `${label}: −H`);
+      expectClose(result.information, reference.information.packed, 1e-12, `${label}: Fisher information`);
+      expectClose(result.eigenvalues, reference.fisherEigenvalues, 1e-12, `${label}: eigenvalues of F`);
+      expectClose(result.beta, reference.beta, 1e-12, `${label}: MLE`);
+      expectClose(result.standardErrors, reference.standardErrors, 1e-12, `${label}: SE`);
+      expectClose(result.robustStandardErrors, reference.robustStandardErrors, 1e-12, `${label}: robust SE`);
+      expect(result.naturalIterations, `${label}: natural-gradient steps`).toBe(reference.natural.iterations);
+      expect(result.fisherScoringIterations, `${label}: Fisher-scoring steps`).toBe(reference.scoring.iterations);
+      expect(result.gdIterations, `${label}: gradient-descent steps`).toBe(reference.gd.iterations);
+      expect(Number.isFinite(result.gflops) && result.gflops > 0, `${label}: GFLOP/s ${result.gflops}`).toBe(true);
+    }
+
+    it("the shared analysis matches statsmodels, and every optimiser converges", () => {
+      expectClose(reference.beta, STATSMODELS.params, 1e-9, "MLE against statsmodels");
+      expectClose(reference.standardErrors, STATSMODELS.bse, 1e-9, "SE against statsmodels");
+      expectClose(reference.robustStandardErrors, STATSMODELS.bseHC0, 1e-9, "HC0 SE against statsmodels");
+      expectClose(reference.information.packed, reference.negHessian.packed, 1e-13, "I = −H");
+      expect(reference.scoring.iterations).not.toBeNull();
+      expect(reference.natural.iterations).not.toBeNull();
+      expect(reference.gd.iterations).not.toBeNull();
+    });
+
+    it("runs on wasm-simd and matches Node to 1e-12", async () => {
+      const browser = await launchChromium();
+      try {
+        const result = await runPage(browser, "", "demo.png");
+        expect(result.simdInEngine).toBe(true);
+        expect(result.backend).toBe("wasm-simd");
+        expectSameAnalysis(result, "wasm-simd page");
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it("?nosimd in a Chromium whose V8 rejects SIMD (--no-enable-sse4-1) runs on wasm-scalar, same matrices", async () => {
+      const browser = await launchChromium(NO_SIMD_ARGS);
+      try {
+        const result = await runPage(browser, "?nosimd", "demo-nosimd.png");
+        // The engine, not the page, refused SIMD; init() then chose the scalar build by itself.
+        expect(result.simdInEngine).toBe(false);
+        expect(result.simdDisabledBy).toBe("engine");
+        expect(result.backend).toBe("wasm-scalar");
+        expectSameAnalysis(result, "wasm-scalar page");
+      } finally {
+        await browser.close();
+      }
+    });
+  },
+);
