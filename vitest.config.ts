@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
+    // Node 20 runs relaxed SIMD (the fused multiply-add build) only behind this flag; later Nodes ship it.
+    execArgv: Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-wasm-relaxed-simd"] : [],
     hookTimeout: 60_000,
     // The JSON report lets CI print a one-line summary of what ran.
     reporters: ["default", "json"],

@@ -13,6 +13,15 @@ import { findNonFinite } from "./scan";
 const DIRECT_MAX_DIM: i32 = 64;
 
 /** Columns padded to a multiple of the 4-wide register tile. */
+// acc + x·y: one fused multiply-add in the relaxed-SIMD build (rounded once, where the
+// engine has FMA), a multiply and an add otherwise.
+// @ts-ignore: decorator
+@inline
+function madd(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, y, acc);
+  return f64x2.add(acc, f64x2.mul(x, y));
+}
+
 // @ts-ignore: decorator
 @inline
 function paddedDim(d: i32): i32 {
@@ -141,12 +150,12 @@ function diagonalTile(
     const x1 = v128.load(a1 + off);
     const s2 = v128.load64_splat(b1 + off);
     const s3 = v128.load64_splat(b1 + off + 8);
-    c0lo = f64x2.add(c0lo, f64x2.mul(x0, v128.load64_splat(b0 + off)));
-    c1lo = f64x2.add(c1lo, f64x2.mul(x0, v128.load64_splat(b0 + off + 8)));
-    c2lo = f64x2.add(c2lo, f64x2.mul(x0, s2));
-    c2hi = f64x2.add(c2hi, f64x2.mul(x1, s2));
-    c3lo = f64x2.add(c3lo, f64x2.mul(x0, s3));
-    c3hi = f64x2.add(c3hi, f64x2.mul(x1, s3));
+    c0lo = madd(c0lo, x0, v128.load64_splat(b0 + off));
+    c1lo = madd(c1lo, x0, v128.load64_splat(b0 + off + 8));
+    c2lo = madd(c2lo, x0, s2);
+    c2hi = madd(c2hi, x1, s2);
+    c3lo = madd(c3lo, x0, s3);
+    c3hi = madd(c3hi, x1, s3);
   }
   const zero = f64x2.splat(0);
   addColumn(c, j0, j0, c0lo, zero, 1);
@@ -190,14 +199,14 @@ function sweepSimd(
         const b1 = v128.load64_splat(bj0 + off + 8);
         const b2 = v128.load64_splat(bj1 + off);
         const b3 = v128.load64_splat(bj1 + off + 8);
-        c0lo = f64x2.add(c0lo, f64x2.mul(x0, b0));
-        c0hi = f64x2.add(c0hi, f64x2.mul(x1, b0));
-        c1lo = f64x2.add(c1lo, f64x2.mul(x0, b1));
-        c1hi = f64x2.add(c1hi, f64x2.mul(x1, b1));
-        c2lo = f64x2.add(c2lo, f64x2.mul(x0, b2));
-        c2hi = f64x2.add(c2hi, f64x2.mul(x1, b2));
-        c3lo = f64x2.add(c3lo, f64x2.mul(x0, b3));
-        c3hi = f64x2.add(c3hi, f64x2.mul(x1, b3));
+        c0lo = madd(c0lo, x0, b0);
+        c0hi = madd(c0hi, x1, b0);
+        c1lo = madd(c1lo, x0, b1);
+        c1hi = madd(c1hi, x1, b1);
+        c2lo = madd(c2lo, x0, b2);
+        c2hi = madd(c2hi, x1, b2);
+        c3lo = madd(c3lo, x0, b3);
+        c3hi = madd(c3hi, x1, b3);
       }
       const ci = shift + i0;
       const cj = shift + j0;

@@ -32,7 +32,7 @@ Options:
                             reduction, centered, count, totalWeight, layout and matrix
   --packed                  with --out: the packed upper triangle, length d(d+1)/2, LAPACK 'U':
                             packed[i + j(j+1)/2] = F[i][j] for i <= j
-  --backend <name>          wasm-simd, wasm-scalar or js (default: the fastest available)
+  --backend <name>          wasm-relaxed-simd, wasm-simd, wasm-scalar or js (default: the fastest available)
   -h, --help                this text
 
 Without --out, prints N, d, the backend, the trace and (for d <= 8) the matrix.
@@ -47,6 +47,6 @@ against a plain-JavaScript trace before it is timed.
 
 Options:
   --seconds <s>      time per shape (default 1)
-  --backend <name>   wasm-simd, wasm-scalar or js (default: the fastest available)
+  --backend <name>   wasm-relaxed-simd, wasm-simd, wasm-scalar or js (default: the fastest available)
   -h, --help         this text
 `;

@@ -1,7 +1,7 @@
 // The library itself, from the bundle built next to this folder (dist/ ships with the package).
 import { oneOf } from "./args.mjs";
 
-export const BACKEND_OPTION = { type: "string", parse: oneOf(["wasm-simd", "wasm-scalar", "js"]) };
+export const BACKEND_OPTION = { type: "string", parse: oneOf(["wasm-relaxed-simd", "wasm-simd", "wasm-scalar", "js"]) };
 
 /** Imports the bundle and initialises it (the fastest backend unless one is named); returns { lib, backend }. */
 export async function loadLibrary(backend) {

@@ -15,7 +15,7 @@ export interface InitOptions {
   backend?: BackendName;
 }
 
-const BACKENDS: readonly BackendName[] = ["wasm-simd", "wasm-scalar", "js"];
+const BACKENDS: readonly BackendName[] = ["wasm-relaxed-simd", "wasm-simd", "wasm-scalar", "js"];
 
 const runtimes = new Map<BackendName, Promise<Runtime>>();
 let active: Runtime | undefined;

@@ -4,8 +4,12 @@
 import type { Kernels, LinearMemory } from "./kernels.js";
 import { Arena } from "./memory/arena.js";
 
-/** The compute backends: WebAssembly with 128-bit SIMD, WebAssembly without it, plain TypeScript. */
-export type BackendName = "wasm-simd" | "wasm-scalar" | "js";
+/**
+ * The compute backends: WebAssembly with 128-bit SIMD and relaxed-SIMD fused multiply-add
+ * (engines that ship relaxed SIMD: Chromium, Node >= 22), with plain 128-bit SIMD, without
+ * SIMD, and plain TypeScript.
+ */
+export type BackendName = "wasm-relaxed-simd" | "wasm-simd" | "wasm-scalar" | "js";
 
 /** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */
 export const CHUNK_ROWS = 256;

@@ -1,11 +1,12 @@
 // Decodes the embedded builds, picks the best one the engine validates, and
 // instantiates it. Compilation is asynchronous; everything after it is synchronous.
 import type { Kernels, LinearMemory } from "../kernels.js";
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./binaries.generated.js";
+import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./binaries.generated.js";
 
-export type WasmBuild = "wasm-simd" | "wasm-scalar";
+export type WasmBuild = "wasm-relaxed-simd" | "wasm-simd" | "wasm-scalar";
 
 const BASE64: Record<WasmBuild, string> = {
+  "wasm-relaxed-simd": RELAXED_WASM_BASE64,
   "wasm-simd": SIMD_WASM_BASE64,
   "wasm-scalar": SCALAR_WASM_BASE64,
 };
