@@ -1,13 +1,13 @@
 // The kernel ABI: every export takes i32/f64 only; pointers are byte offsets into
 // the one exported memory. Kernels never allocate and never trap on valid input.
-export { findNonFinite, weightedColumnMean } from "./scan";
+export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export * from "./eigen";
 export { axpy, copy, packedRank1, scale } from "./packed-ops";
+export { findNonFinite, weightedColumnMean } from "./scan";
+export { packedMatvec } from "./spmv";
 export { syrk, syrkScratchBytes } from "./syrk";
 
 /** First byte that the host may manage (after static data and the stack). */
 export function heapBase(): usize {
   return __heap_base;
 }
-export * from "./eigen";
-export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
-export { packedMatvec } from "./spmv";

@@ -28,13 +28,6 @@ export class Arena {
     this.top = alignUp(heapBase);
   }
 
-  /** Bytes currently handed out. */
-  get allocatedBytes(): number {
-    let sum = 0;
-    for (const bytes of this.used.values()) sum += bytes;
-    return sum;
-  }
-
   /** Reserves `bytes` (rounded up to 16) and returns the byte offset. */
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, alignUp(bytes));
