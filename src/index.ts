@@ -9,6 +9,7 @@ export {
   NotPositiveDefiniteError,
   SerializationError,
 } from "./errors.js";
+export { type AddHessiansOptions, HessianAccumulator } from "./hessian-accumulator.js";
 export { availableBackends, type BackendName, backend, type InitOptions, init } from "./init.js";
 export { klDivergence, naturalGradient } from "./natural-gradient.js";
 export { MAX_DIM, packedIndex, packedLength } from "./packed.js";

@@ -1,0 +1,206 @@
+// A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
+// packed storage: the observed-information side of F = −E[∇² log p].
+import { DisposedError, EmptyAccumulatorError, NonFiniteError } from "./errors.js";
+import { runtime } from "./init.js";
+import { packedLength } from "./packed.js";
+import type { Runtime } from "./runtime.js";
+import { SymmetricMatrix } from "./symmetric-matrix.js";
+import { assertDim, assertFloat64Array, assertOptions, weightSum } from "./validate.js";
+
+/** Options of HessianAccumulator.add(). */
+export interface AddHessiansOptions {
+  /** One non-negative finite weight per matrix; default 1 for every matrix. */
+  weights?: Float64Array;
+  /** "dense": dim×dim row-major per matrix (default); "packed": dim(dim+1)/2 packed 'U' entries per matrix. */
+  layout?: "dense" | "packed";
+  /** Dense input: largest |H[i][j] − H[j][i]| accepted, relative to the matrix's largest |entry|. Default 1e-10. */
+  symmetryTolerance?: number;
+}
+
+interface Allocation {
+  readonly rt: Runtime;
+  ptr: number;
+}
+
+const reclaim =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
+    : undefined;
+
+// Matrices staged per kernel call.
+const CHUNK_MATRICES = 64;
+
+/**
+ * Accumulates Σ w H over per-sample symmetric matrices H (e.g. Hessians of log p),
+ * in packed storage in the active backend's memory. A batch is checked whole
+ * (finite entries, symmetry) before any of it is added, so a rejected batch changes nothing.
+ */
+export class HessianAccumulator {
+  /** Dimension of every matrix. */
+  readonly dim: number;
+  private readonly rt: Runtime;
+  private readonly allocation: Allocation;
+  private matrices = 0;
+  private weight = 0;
+  private disposed = false;
+
+  /** @throws {RangeError} when dim is not a positive integer or too large for 32-bit WebAssembly memory. */
+  constructor(dim: number) {
+    assertDim("dim", dim);
+    this.dim = dim;
+    this.rt = runtime();
+    this.allocation = { rt: this.rt, ptr: this.rt.alloc(packedLength(dim)) };
+    reclaim?.register(this, this.allocation, this);
+  }
+
+  /** Matrices added so far (including those of weight 0). */
+  get count(): number {
+    return this.matrices;
+  }
+
+  /** Σ w over the matrices added so far. */
+  get totalWeight(): number {
+    return this.weight;
+  }
+
+  /**
+   * Adds a batch of matrices: k·dim² values (dense, row-major, one matrix after another) or
+   * k·dim(dim+1)/2 (packed 'U'). Nothing is added unless the whole batch is valid.
+   * @throws {TypeError} when hessians or weights are not Float64Arrays.
+   * @throws {RangeError} on a bad length, bad weights, or an asymmetric matrix (naming the sample and entry).
+   * @throws {NonFiniteError} naming the sample (row) and the entry index within it (column).
+   */
+  add(hessians: Float64Array, options?: AddHessiansOptions): this {
+    this.assertLive();
+    assertOptions("options", options);
+    assertFloat64Array("hessians", hessians);
+    const layout = options?.layout ?? "dense";
+    if (layout !== "dense" && layout !== "packed") {
+      throw new RangeError(`\`options.layout\` must be "dense" or "packed"; received ${String(layout)}.`);
+    }
+    const d = this.dim;
+    const size = layout === "dense" ? d * d : packedLength(d);
+    if (hessians.length % size !== 0) {
+      throw new RangeError(
+        `\`hessians\` length must be a multiple of ${size} (${layout === "dense" ? "dim×dim" : "dim(dim+1)/2"} for dim ${d}, one matrix per sample); received length ${hessians.length}.`,
+      );
+    }
+    const k = hessians.length / size;
+    const weights = options?.weights;
+    const total = weights === undefined ? k : weightSum("options.weights", weights, k);
+    const tolerance = options?.symmetryTolerance ?? 1e-10;
+    if (typeof tolerance !== "number" || !(tolerance >= 0)) {
+      throw new RangeError(
+        `\`options.symmetryTolerance\` must be a non-negative number; received ${String(tolerance)}.`,
+      );
+    }
+    const packed = layout === "dense" ? packDense(hessians, d, k, tolerance) : checkFinite(hessians, size);
+    const { rt } = this;
+    const p = packedLength(d);
+    const rows = Math.min(k, CHUNK_MATRICES);
+    rt.scoped([rows * p], (staged) => {
+      for (let s0 = 0; s0 < k; s0 += CHUNK_MATRICES) {
+        const n = Math.min(CHUNK_MATRICES, k - s0);
+        rt.write(staged, packed.subarray(s0 * p, (s0 + n) * p));
+        for (let s = 0; s < n; s++) {
+          const w = weights === undefined ? 1 : (weights[s0 + s] as number);
+          if (w !== 0) rt.kernels.axpy(this.allocation.ptr, staged + s * p * 8, p, w);
+        }
+      }
+    });
+    this.matrices += k;
+    this.weight += total;
+    return this;
+  }
+
+  /** Folds another accumulator of the same dim into this one; the other is unchanged. */
+  merge(other: HessianAccumulator): this {
+    this.assertLive();
+    if (!(other instanceof HessianAccumulator)) throw new TypeError("`other` must be a HessianAccumulator.");
+    other.assertLive();
+    if (other.dim !== this.dim) {
+      throw new RangeError(`\`other\` must have dim ${this.dim} to merge; received dim ${other.dim}.`);
+    }
+    const p = packedLength(this.dim);
+    const values = other.rt.read(other.allocation.ptr, p);
+    this.rt.scoped([p], (staged) => {
+      this.rt.write(staged, values);
+      this.rt.kernels.axpy(this.allocation.ptr, staged, p, 1);
+    });
+    this.matrices += other.matrices;
+    this.weight += other.weight;
+    return this;
+  }
+
+  /** The SUM Σ w H (zero when nothing was added). */
+  sum(): SymmetricMatrix {
+    this.assertLive();
+    return SymmetricMatrix.adopt(this.rt.read(this.allocation.ptr, packedLength(this.dim)), this.dim);
+  }
+
+  /** The MEAN (1/Σw) Σ w H. @throws {EmptyAccumulatorError} when Σ w = 0. */
+  mean(): SymmetricMatrix {
+    return this.scaledSum(1, "the mean Hessian");
+  }
+
+  /** The observed information per sample, a MEAN: −(1/Σw) Σ w H. @throws {EmptyAccumulatorError} when Σ w = 0. */
+  negativeMean(): SymmetricMatrix {
+    return this.scaledSum(-1, "the negative mean Hessian");
+  }
+
+  /** Returns the memory to the backend; further use throws DisposedError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    reclaim?.unregister(this);
+    this.rt.free(this.allocation.ptr);
+  }
+
+  private scaledSum(sign: number, what: string): SymmetricMatrix {
+    this.assertLive();
+    if (!(this.weight > 0)) throw new EmptyAccumulatorError(what);
+    const sum = this.rt.read(this.allocation.ptr, packedLength(this.dim));
+    return SymmetricMatrix.adopt(
+      sum.map((v) => (sign * v) / this.weight),
+      this.dim,
+    );
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new DisposedError("HessianAccumulator");
+  }
+}
+
+/** Rejects the first non-finite entry, naming its matrix (row) and its index in that matrix (column). */
+function checkFinite(values: Float64Array, size: number): Float64Array {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k] as number;
+    if (v - v !== 0) throw new NonFiniteError("hessians", Math.floor(k / size), k % size, v);
+  }
+  return values;
+}
+
+/** Packs k dense symmetric matrices (upper triangles), checking finiteness and symmetry first. */
+function packDense(dense: Float64Array, d: number, k: number, tolerance: number): Float64Array {
+  checkFinite(dense, d * d);
+  const p = packedLength(d);
+  const out = new Float64Array(k * p);
+  for (let s = 0; s < k; s++) {
+    const base = s * d * d;
+    let scale = 0;
+    for (let t = 0; t < d * d; t++) scale = Math.max(scale, Math.abs(dense[base + t] as number));
+    for (let j = 0; j < d; j++) {
+      for (let i = 0; i <= j; i++) {
+        const upper = dense[base + i * d + j] as number;
+        const lower = dense[base + j * d + i] as number;
+        if (Math.abs(upper - lower) > tolerance * scale) {
+          throw new RangeError(
+            `\`hessians\` must be symmetric; sample ${s} has H[${i}][${j}] = ${upper} but H[${j}][${i}] = ${lower} (tolerance ${tolerance} relative to its max |entry| ${scale}).`,
+          );
+        }
+        out[s * p + i + (j * (j + 1)) / 2] = upper;
+      }
+    }
+  }
+  return out;
+}
