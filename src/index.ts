@@ -12,6 +12,7 @@ export {
 export { type AddHessiansOptions, HessianAccumulator } from "./hessian-accumulator.js";
 export { availableBackends, type BackendName, backend, type InitOptions, init } from "./init.js";
 export { klDivergence, naturalGradient } from "./natural-gradient.js";
+export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./numerical-curvature.js";
 export { MAX_DIM, packedIndex, packedLength } from "./packed.js";
 export {
   type DampingOptions,
