@@ -14,6 +14,7 @@ export { availableBackends, type BackendName, backend, type InitOptions, init } 
 export { klDivergence, naturalGradient } from "./natural-gradient.js";
 export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./numerical-curvature.js";
 export { MAX_DIM, packedIndex, packedLength } from "./packed.js";
+export { sandwichCovariance } from "./sandwich.js";
 export {
   type DampingOptions,
   type Eigen,
