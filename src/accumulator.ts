@@ -6,9 +6,9 @@
 // Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
 // uncentered Fisher is then M / W + μ μᵀ.
 import { type AccumulatorState, decodeState, encodeState } from "./accumulator-format.js";
-import { DisposedError, EmptyAccumulatorError, NonFiniteError, SerializationError } from "./errors.js";
-import { runtime } from "./init.js";
+import { EmptyAccumulatorError, NonFiniteError, SerializationError } from "./errors.js";
 import { ALL_FINITE } from "./kernels.js";
+import { ResidentBlock } from "./memory/resident-block.js";
 import { packedLength } from "./packed.js";
 import { CHUNK_ROWS, type Runtime, type Staging } from "./runtime.js";
 import { type Chunk, streamChunks } from "./stream.js";
@@ -21,17 +21,6 @@ export interface AddOptions {
   weights?: Float64Array;
 }
 
-interface Allocation {
-  readonly rt: Runtime;
-  ptr: number;
-}
-
-// Frees the memory of accumulators that were dropped without dispose().
-const reclaim =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
-    : undefined;
-
 /**
  * A streaming empirical Fisher: add score rows in batches of any size, merge partial
  * accumulators, serialize the state. Keeps count, Σw, the mean score and the centered
@@ -42,12 +31,11 @@ export class FisherAccumulator {
   /** Length of every score row. */
   readonly dim: number;
   private readonly rt: Runtime;
-  private readonly allocation: Allocation;
+  private readonly block: ResidentBlock;
   private readonly meanPtr: number;
   private readonly comomentPtr: number;
   private rows = 0;
   private weight = 0;
-  private disposed = false;
 
   /**
    * An empty accumulator of dimension `dim`, in the active backend's memory.
@@ -56,13 +44,11 @@ export class FisherAccumulator {
   constructor(dim: number) {
     assertDim("dim", dim);
     this.dim = dim;
-    this.rt = runtime();
     const meanLength = dim + (dim % 2); // keeps the co-moment 16-byte aligned
-    const ptr = this.rt.alloc(meanLength + packedLength(dim));
-    this.allocation = { rt: this.rt, ptr };
-    this.meanPtr = ptr;
-    this.comomentPtr = ptr + meanLength * 8;
-    reclaim?.register(this, this.allocation, this);
+    this.block = new ResidentBlock(this, "FisherAccumulator", meanLength + packedLength(dim));
+    this.rt = this.block.rt;
+    this.meanPtr = this.block.ptr;
+    this.comomentPtr = this.block.ptr + meanLength * 8;
   }
 
   /** Rows added so far (including rows of weight 0). */
@@ -220,10 +206,7 @@ export class FisherAccumulator {
 
   /** Returns the memory to the backend. Further use throws DisposedError; disposing twice is harmless. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    reclaim?.unregister(this);
-    this.rt.free(this.allocation.ptr);
+    this.block.dispose();
   }
 
   /** Folds one staged chunk; returns a kernel status (the state is untouched unless it is ALL_FINITE). */
@@ -294,7 +277,7 @@ export class FisherAccumulator {
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new DisposedError("FisherAccumulator");
+    this.block.assertLive();
   }
 
   private assertNonEmpty(what: string): void {

@@ -1,7 +1,7 @@
 // A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
 // packed storage: the observed-information side of F = −E[∇² log p].
-import { DisposedError, EmptyAccumulatorError, NonFiniteError } from "./errors.js";
-import { runtime } from "./init.js";
+import { EmptyAccumulatorError, NonFiniteError } from "./errors.js";
+import { ResidentBlock } from "./memory/resident-block.js";
 import { packedLength } from "./packed.js";
 import type { Runtime } from "./runtime.js";
 import { SymmetricMatrix } from "./symmetric-matrix.js";
@@ -17,16 +17,6 @@ export interface AddHessiansOptions {
   symmetryTolerance?: number;
 }
 
-interface Allocation {
-  readonly rt: Runtime;
-  ptr: number;
-}
-
-const reclaim =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
-    : undefined;
-
 // Matrices staged per kernel call.
 const CHUNK_MATRICES = 64;
 
@@ -39,18 +29,16 @@ export class HessianAccumulator {
   /** Dimension of every matrix. */
   readonly dim: number;
   private readonly rt: Runtime;
-  private readonly allocation: Allocation;
+  private readonly block: ResidentBlock;
   private matrices = 0;
   private weight = 0;
-  private disposed = false;
 
   /** @throws {RangeError} when dim is not a positive integer or too large for 32-bit WebAssembly memory. */
   constructor(dim: number) {
     assertDim("dim", dim);
     this.dim = dim;
-    this.rt = runtime();
-    this.allocation = { rt: this.rt, ptr: this.rt.alloc(packedLength(dim)) };
-    reclaim?.register(this, this.allocation, this);
+    this.block = new ResidentBlock(this, "HessianAccumulator", packedLength(dim));
+    this.rt = this.block.rt;
   }
 
   /** Matrices added so far (including those of weight 0). */
@@ -104,7 +92,7 @@ export class HessianAccumulator {
         rt.write(staged, packed.subarray(s0 * p, (s0 + n) * p));
         for (let s = 0; s < n; s++) {
           const w = weights === undefined ? 1 : (weights[s0 + s] as number);
-          if (w !== 0) rt.kernels.axpy(this.allocation.ptr, staged + s * p * 8, p, w);
+          if (w !== 0) rt.kernels.axpy(this.block.ptr, staged + s * p * 8, p, w);
         }
       }
     });
@@ -122,10 +110,10 @@ export class HessianAccumulator {
       throw new RangeError(`\`other\` must have dim ${this.dim} to merge; received dim ${other.dim}.`);
     }
     const p = packedLength(this.dim);
-    const values = other.rt.read(other.allocation.ptr, p);
+    const values = other.rt.read(other.block.ptr, p);
     this.rt.scoped([p], (staged) => {
       this.rt.write(staged, values);
-      this.rt.kernels.axpy(this.allocation.ptr, staged, p, 1);
+      this.rt.kernels.axpy(this.block.ptr, staged, p, 1);
     });
     this.matrices += other.matrices;
     this.weight += other.weight;
@@ -135,7 +123,7 @@ export class HessianAccumulator {
   /** The SUM Σ w H (zero when nothing was added). */
   sum(): SymmetricMatrix {
     this.assertLive();
-    return SymmetricMatrix.adopt(this.rt.read(this.allocation.ptr, packedLength(this.dim)), this.dim);
+    return SymmetricMatrix.adopt(this.rt.read(this.block.ptr, packedLength(this.dim)), this.dim);
   }
 
   /** The MEAN (1/Σw) Σ w H. @throws {EmptyAccumulatorError} when Σ w = 0. */
@@ -150,16 +138,13 @@ export class HessianAccumulator {
 
   /** Returns the memory to the backend; further use throws DisposedError. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    reclaim?.unregister(this);
-    this.rt.free(this.allocation.ptr);
+    this.block.dispose();
   }
 
   private scaledSum(sign: number, what: string): SymmetricMatrix {
     this.assertLive();
     if (!(this.weight > 0)) throw new EmptyAccumulatorError(what);
-    const sum = this.rt.read(this.allocation.ptr, packedLength(this.dim));
+    const sum = this.rt.read(this.block.ptr, packedLength(this.dim));
     return SymmetricMatrix.adopt(
       sum.map((v) => (sign * v) / this.weight),
       this.dim,
@@ -167,7 +152,7 @@ export class HessianAccumulator {
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new DisposedError("HessianAccumulator");
+    this.block.assertLive();
   }
 }
 
