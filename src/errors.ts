@@ -60,3 +60,15 @@ export class NotPositiveDefiniteError extends Error {
     );
   }
 }
+
+/** A fit did not converge, so the quantities that assume an optimum do not exist. */
+export class ConvergenceError extends Error {
+  /** "ConvergenceError". */
+  override readonly name = "ConvergenceError";
+  constructor(
+    /** Why the fit stopped, as in ModelFit.reason. */
+    readonly reason: string,
+  ) {
+    super(`The fit did not converge (${reason}), so it has no covariance or standard errors.`);
+  }
+}

@@ -1,0 +1,69 @@
+// What every model offers, and the parts that are the same for all of them: the fit, the
+// outer product of scores and the information matrix test only need the per-sample pieces.
+import { empiricalFisher } from "../empirical-fisher.js";
+import { type InformationMatrixTestResult, informationMatrixTest } from "../information-matrix-test.js";
+import type { SymmetricMatrix } from "../symmetric-matrix.js";
+import { type FitOptions, fitModel, type ModelFit } from "./fit.js";
+
+/** The family of a built-in model. */
+export type ModelFamily = "logistic" | "poisson" | "gaussian" | "multinomial";
+
+/**
+ * A statistical model on fixed data (X, y) as a function of its parameters. Every
+ * matrix is of the SUMMED log-likelihood ℓ(θ) = Σ_i log p(y_i | x_i, θ); divide by n for means.
+ */
+export abstract class Model {
+  /** Which model this is. */
+  abstract readonly family: ModelFamily;
+  /** Number of samples (rows of X). */
+  abstract readonly n: number;
+  /** Number of parameters. */
+  abstract readonly dim: number;
+
+  /** Per-sample scores ∇θ log p(y_i | x_i, θ), row-major n × dim. */
+  abstract scores(params: Float64Array): Float64Array;
+  /** ℓ(θ), summed over samples. */
+  abstract logLikelihood(params: Float64Array): number;
+  /** ∇ℓ(θ), the summed score. */
+  abstract gradient(params: Float64Array): Float64Array;
+  /** ∇²ℓ(θ), the Hessian of the summed log-likelihood: negative (semi)definite. */
+  abstract hessian(params: Float64Array): SymmetricMatrix;
+  /** The expected Fisher information, summed over samples: E[−∇²ℓ] = E[Σ s sᵀ] given X. */
+  abstract expectedFisher(params: Float64Array): SymmetricMatrix;
+  /** Per-sample Hessians ∇²θ log p(y_i | x_i, θ), n packed 'U' matrices back to back. */
+  abstract sampleHessians(params: Float64Array): Float64Array;
+  /**
+   * The Jacobian of the summed indicators Σ_i vech(s_i s_iᵀ + H_i) with respect to θ,
+   * row-major (dim(dim+1)/2) × dim, pairs (j ≤ k) in row-major upper order: what White's
+   * form of the information matrix test needs, from third derivatives of ℓ.
+   */
+  abstract indicatorJacobian(params: Float64Array): Float64Array;
+  /** @internal Why no finite MLE exists at these parameters, when the model can tell. */
+  abstract degeneracy(params: Float64Array): string | undefined;
+
+  /** Σ_i s_i s_iᵀ at params (the "meat" of the sandwich), a sum. */
+  outerProductOfScores(params: Float64Array): SymmetricMatrix {
+    return empiricalFisher(this.scores(params), this.dim, { reduction: "sum" });
+  }
+
+  /**
+   * The maximum-likelihood estimate by Newton's method with a line search (Fisher scoring:
+   * −H is the expected Fisher for these canonical links). Never throws for data it cannot
+   * fit: `converged` is false and `reason` says why (separation, a singular design, …).
+   * @throws {TypeError} / {RangeError} on bad options.
+   */
+  fit(options?: FitOptions): ModelFit {
+    return fitModel(this, options);
+  }
+
+  /**
+   * White's information matrix test of F = −E[H] at params (normally the MLE), in both
+   * forms: the OPG regression and White's own, with this model's analytic indicatorJacobian.
+   */
+  informationMatrixTest(params: Float64Array): InformationMatrixTestResult {
+    return informationMatrixTest(this.scores(params), this.sampleHessians(params), this.dim, {
+      indicatorJacobian: this.indicatorJacobian(params),
+      hessianLayout: "packed",
+    });
+  }
+}
