@@ -4,8 +4,9 @@ import { choleskySuite } from "./cholesky.mjs";
 import { eigenSuite } from "./eigen.mjs";
 import { fisherSuite } from "./fisher.mjs";
 import { fail } from "./lib/harness.mjs";
+import { modelsSuite } from "./models.mjs";
 
-const SUITES = { fisher: fisherSuite, cholesky: choleskySuite, eigen: eigenSuite };
+const SUITES = { fisher: fisherSuite, cholesky: choleskySuite, eigen: eigenSuite, models: modelsSuite };
 
 const wanted = (process.env.BENCH_SUITES ?? Object.keys(SUITES).join(",")).split(",").map((s) => s.trim());
 for (const name of wanted) {

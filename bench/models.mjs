@@ -1,0 +1,61 @@
+// The models' expected Fisher against the bare kernel: a logistic model's XᵀWX (linear
+// predictor, weights and the weighted rank-k update, end to end) beside empiricalFisher(X)
+// on the same n × p, unweighted. Target: within 1.3× of the bare kernel's time.
+import { availableBackends, empiricalFisher, init, models } from "../dist/index.mjs";
+import { mulberry32 } from "../tools/seeded-random.mjs";
+import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+
+const SHAPES = QUICK ? [[2000, 32]] : [[100_000, 256]];
+const TARGET_RATIO = 1.3;
+
+/** X with entries uniform on [−1, 1), y alternating 0 and 1, β small so p(1 − p) varies. */
+function data(n, p) {
+  const next = mulberry32(n + p);
+  const x = new Float64Array(n * p);
+  for (let k = 0; k < x.length; k++) x[k] = 2 * next() - 1;
+  const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const beta = Float64Array.from({ length: p }, () => (2 * next() - 1) / Math.sqrt(p));
+  return { x, y, beta };
+}
+
+export async function modelsSuite() {
+  const rows = [];
+  for (const [n, p] of SHAPES) {
+    const { x, y, beta } = data(n, p);
+    for (const backend of availableBackends().filter((name) => name !== "js")) {
+      await init({ backend });
+      const model = models.logistic(x, y, p);
+      const expected = () => model.expectedFisher(beta).packed;
+      const bare = () => empiricalFisher(x, p, { reduction: "sum" }).packed;
+      const first = timeOnce(expected);
+      // XᵀWX with W = p(1 − p), recomputed here through the weighted kernel directly.
+      const eta = new Float64Array(n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) eta[i] += x[i * p + j] * beta[j];
+      const weights = eta.map((t) => {
+        const q = 1 / (1 + Math.exp(-t));
+        return q * (1 - q);
+      });
+      const check = empiricalFisher(x, p, { weights, reduction: "sum" }).packed;
+      const error = relativeError(first.packed, check);
+      if (!(error <= 1e-12)) fail(`${backend} n=${n} p=${p}: expectedFisher differs from XᵀWX by ${error}.`);
+      const flops = n * p * (p + 1);
+      const bareStats = measure(`bare ${backend}`, bare, timeOnce(bare).seconds, (u) => u[0]);
+      const modelStats = measure(`expectedFisher ${backend}`, expected, first.seconds, (u) => u[0]);
+      const ratio = modelStats.mean / bareStats.mean;
+      console.error(`models ${backend} ${n}×${p}: expectedFisher / bare kernel = ${ratio.toFixed(3)}`);
+      rows.push([
+        `${n}×${p}`,
+        backend,
+        `${(flops / bareStats.mean / 1e9).toFixed(2)} (${(bareStats.mean * 1e3).toFixed(0)} ms)`,
+        `${(flops / modelStats.mean / 1e9).toFixed(2)} (${(modelStats.mean * 1e3).toFixed(0)} ms)`,
+        `${ratio.toFixed(2)}× ${ratio <= TARGET_RATIO ? "✓" : "✗"}`,
+      ]);
+    }
+  }
+  report(
+    "models",
+    `Logistic expectedFisher (XᵀWX from β, end to end) vs the bare kernel empiricalFisher(X) on the same shape: GFLOP/s (ms per call), flops = n·p·(p+1); target time ratio ≤ ${TARGET_RATIO}`,
+    ["n×p", "backend", "bare kernel", "expectedFisher", "time ratio"],
+    rows,
+  );
+}
