@@ -55,32 +55,6 @@ export function probabilities(x, beta) {
   return p;
 }
 
-/** log σ(t) without overflow. */
-function logSigmoid(t) {
-  return t >= 0 ? -Math.log1p(Math.exp(-t)) : t - Math.log1p(Math.exp(t));
-}
-
-/** ℓ(β) = Σ y log p + (1 − y) log(1 − p). */
-export function logLikelihood(x, y, beta) {
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) {
-    let eta = 0;
-    for (let j = 0; j < D; j++) eta += x[i * D + j] * beta[j];
-    sum += y[i] * logSigmoid(eta) + (1 - y[i]) * logSigmoid(-eta);
-  }
-  return sum;
-}
-
-/** Per-sample scores s_i = (y_i − p_i) x_i, row-major n × 4. */
-export function scoreRows(x, y, beta) {
-  const p = probabilities(x, beta);
-  const s = new Float64Array(x.length);
-  for (let i = 0; i < y.length; i++) {
-    for (let j = 0; j < D; j++) s[i * D + j] = (y[i] - p[i]) * x[i * D + j];
-  }
-  return s;
-}
-
 /**
  * ∇ℓ(β) = Σ (y_i − p_i) x_i into `g`, returning ‖g‖₂. It allocates nothing, because
  * gradient descent calls it over a million times.
@@ -97,12 +71,6 @@ function gradientInto(x, y, beta, g) {
   let sq = 0;
   for (let j = 0; j < D; j++) sq += g[j] * g[j];
   return Math.sqrt(sq);
-}
-
-/** Expected Fisher I(β) = Σ p(1−p) x xᵀ, a sum, through the weighted kernel. */
-export function expectedFisher(lib, x, beta) {
-  const weights = probabilities(x, beta).map((p) => p * (1 - p));
-  return lib.empiricalFisher(x, D, { weights, reduction: "sum" });
 }
 
 /**
@@ -123,31 +91,18 @@ export function negativeHessian(x, beta) {
   return h;
 }
 
-/** The MLE by Fisher scoring, β ← β + I(β)⁻¹ ∇ℓ(β) from β = 0 (Newton's method, since −H = I). */
-export function fitMle(lib, x, y) {
-  const beta = new Float64Array(D);
-  const g = new Float64Array(D);
-  for (let iteration = 1; iteration <= 50; iteration++) {
-    gradientInto(x, y, beta, g);
-    const step = expectedFisher(lib, x, beta).solve(g);
-    for (let j = 0; j < D; j++) beta[j] += step[j];
-    if (Math.max(...step.map(Math.abs)) < 1e-10) return { beta, iterations: iteration };
-  }
-  throw new Error("Fisher scoring did not converge in 50 iterations");
-}
-
 /**
  * Records ‖∇ℓ‖ and ℓ at iterations 0, 1, 2, … growing geometrically, so a run of a million
  * steps still draws as a few hundred points on a log axis.
  */
-function recorder(x, y) {
+function recorder(model) {
   const history = [];
   let next = 0;
   return {
     history,
     record(iteration, beta, gradNorm, force = false) {
       if (!force && iteration < next) return;
-      history.push({ iteration, gradNorm, logLikelihood: logLikelihood(x, y, beta) });
+      history.push({ iteration, gradNorm, logLikelihood: model.logLikelihood(beta) });
       next = Math.max(iteration + 1, Math.ceil(iteration * 1.02));
     },
   };
@@ -158,10 +113,10 @@ function recorder(x, y) {
  * the empirical Fisher Σ s sᵀ ("empirical") or the Fisher information Σ p(1−p) x xᵀ ("expected").
  * `iterations` is the number of steps to reach ‖∇ℓ‖ ≤ TOLERANCE, or null within the budget.
  */
-export function naturalGradientRun(lib, x, y, curvature) {
+export function naturalGradientRun(lib, model, x, y, curvature) {
   const beta = new Float64Array(D);
   const g = new Float64Array(D);
-  const { history, record } = recorder(x, y);
+  const { history, record } = recorder(model);
   for (let k = 0; k <= NG_BUDGET; k++) {
     const norm = gradientInto(x, y, beta, g);
     if (norm <= TOLERANCE) {
@@ -169,10 +124,7 @@ export function naturalGradientRun(lib, x, y, curvature) {
       return { iterations: k, history };
     }
     record(k, beta, norm);
-    const fisher =
-      curvature === "empirical"
-        ? lib.empiricalFisher(scoreRows(x, y, beta), D, { reduction: "sum" })
-        : expectedFisher(lib, x, beta);
+    const fisher = curvature === "empirical" ? model.outerProductOfScores(beta) : model.expectedFisher(beta);
     const step = lib.naturalGradient(fisher, g, { damping: DAMPING });
     for (let j = 0; j < D; j++) beta[j] += step[j];
   }
@@ -183,12 +135,12 @@ export function naturalGradientRun(lib, x, y, curvature) {
  * Gradient ascent with the fixed step 1/L, L = λmax(XᵀX)/4: ∇ℓ is L-Lipschitz because
  * p(1−p) ≤ 1/4, so every step increases ℓ. Its rate is set by the condition number of −H.
  */
-export function gradientDescentRun(lib, x, y) {
+export function gradientDescentRun(lib, model, x, y) {
   const xtx = lib.empiricalFisher(x, D, { reduction: "sum" }).eigenvalues();
   const step = 4 / xtx[D - 1];
   const beta = new Float64Array(D);
   const g = new Float64Array(D);
-  const { history, record } = recorder(x, y);
+  const { history, record } = recorder(model);
   for (let k = 0; k <= GD_BUDGET; k++) {
     const norm = gradientInto(x, y, beta, g);
     if (norm <= TOLERANCE) {
@@ -210,31 +162,29 @@ export function gradientDescentRun(lib, x, y) {
  */
 export function analyse(lib, csvText) {
   const { x, y, n } = parseSpector(csvText);
-  const fit = fitMle(lib, x, y);
-  const { beta } = fit;
-  const fisher = lib.empiricalFisher(scoreRows(x, y, beta), D, { reduction: "sum" });
-  const information = expectedFisher(lib, x, beta);
+  const model = lib.models.logistic(x, y, D);
+  const fit = model.fit();
+  if (!fit.converged) throw new Error(`the logistic fit did not converge: ${fit.reason}`);
+  const beta = fit.params;
+  const fisher = model.outerProductOfScores(beta);
+  const information = model.expectedFisher(beta);
   const negHessian = lib.SymmetricMatrix.fromDense(negativeHessian(x, beta), D);
-  const informationInverse = information.inverse().toDense();
   return {
     names: NAMES,
     n,
     events: y.reduce((a, b) => a + b, 0),
     beta,
     fitIterations: fit.iterations,
-    logLikelihood: logLikelihood(x, y, beta),
-    standardErrors: NAMES.map((_, j) => Math.sqrt(informationInverse[j * D + j])),
-    // Sandwich (HC0): diag(I⁻¹ F I⁻¹), entry j = cⱼᵀ F cⱼ with cⱼ column j of I⁻¹.
-    robustStandardErrors: NAMES.map((_, j) =>
-      Math.sqrt(fisher.quadraticForm(informationInverse.subarray(j * D, (j + 1) * D))),
-    ),
+    logLikelihood: fit.logLikelihood,
+    standardErrors: Array.from(fit.standardErrors),
+    robustStandardErrors: Array.from(fit.robustStandardErrors),
     fisher,
     information,
     negHessian,
     fisherEigenvalues: fisher.eigenvalues(),
     negHessianEigenvalues: negHessian.eigenvalues(),
-    natural: naturalGradientRun(lib, x, y, "empirical"),
-    scoring: naturalGradientRun(lib, x, y, "expected"),
-    gd: gradientDescentRun(lib, x, y),
+    natural: naturalGradientRun(lib, model, x, y, "empirical"),
+    scoring: naturalGradientRun(lib, model, x, y, "expected"),
+    gd: gradientDescentRun(lib, model, x, y),
   };
 }
