@@ -1,13 +1,12 @@
 // fisher-wasm demo: logistic regression on the Spector & Mazzeo (1980) data, fitted by
-// Fisher scoring, then the empirical Fisher, the score covariance, standard errors,
-// streaming accumulation and the kernel's speed.
+// Fisher scoring, then the empirical Fisher, the score covariance, standard errors, the
+// information matrix test, streaming accumulation and the kernel's speed.
 //
 // Run with `npm start` (builds dist/ first).
 
 import { mulberry32 } from "../tools/seeded-random.mjs";
 import { readNumericCsv } from "./lib/csv.mjs";
 import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.mjs";
-import { columnSums, logLikelihood, probabilities, scoreRows } from "./lib/logit.mjs";
 
 const NAMES = ["GPA", "TUCE", "PSI", "const"];
 const D = NAMES.length;
@@ -44,38 +43,6 @@ function loadSpector() {
   return { x, y: csv.column("GRADE"), n };
 }
 
-/** Expected Fisher I(β) = Σ p(1−p) x xᵀ, a sum, via the weighted kernel. */
-function expectedFisher(lib, x, beta) {
-  const weights = probabilities(x, D, beta).map((p) => p * (1 - p));
-  return lib.empiricalFisher(x, D, { weights, reduction: "sum" });
-}
-
-/** Fisher scoring: β ← β + I(β)⁻¹ Σ (y − p) x, from β = 0. */
-function fitLogit(lib, x, y) {
-  const beta = new Float64Array(D);
-  log("    iter   log-likelihood     max|score|   max|step|");
-  for (let iter = 1; iter <= 50; iter++) {
-    const info = expectedFisher(lib, x, beta);
-    const score = columnSums(scoreRows(x, D, y, beta), D);
-    const step = info.solve(score);
-    const ll = logLikelihood(x, D, y, beta);
-    log(
-      `    ${String(iter).padStart(4)}   ${ll.toFixed(10).padStart(15)}   ${sci(maxAbs(score)).padStart(10)}   ${sci(maxAbs(step)).padStart(9)}`,
-    );
-    for (let j = 0; j < D; j++) beta[j] += step[j];
-    if (maxAbs(step) < 1e-10) return { beta, iterations: iter };
-  }
-  throw new Error("Fisher scoring did not converge in 50 iterations");
-}
-
-/** A SymmetricMatrix scaled by c. */
-function scaled(lib, m, c) {
-  return lib.SymmetricMatrix.fromPacked(
-    m.packed.map((v) => v * c),
-    m.dim,
-  );
-}
-
 /** Deterministic uniform numbers in [−1, 1). */
 function seededUniform(seed) {
   const next = mulberry32(seed);
@@ -97,29 +64,37 @@ function measure(lib, scores, n, d, seconds) {
   return { reps, msPerCall: (elapsed * 1000) / reps, gflops: (flops * reps) / elapsed / 1e9 };
 }
 
-/** Mean score ḡ = (1/N) Σ (y − p) x at β. */
-function meanGradient(x, y, beta) {
-  return columnSums(scoreRows(x, D, y, beta), D).map((v) => v / (x.length / D));
-}
-
 /**
  * Iterations of β ← β + step(β) from β = 0 until max |ḡ| < tolerance (or the cap),
- * where ḡ is the mean score: gradient ascent on the mean log-likelihood.
+ * where ḡ = ∇ℓ/N is the mean score: gradient ascent on the mean log-likelihood.
  */
-function iterate(x, y, step, tolerance, cap) {
+function iterate(model, step, tolerance, cap) {
+  const meanGradient = (beta) => model.gradient(beta).map((v) => v / model.n);
   let beta = new Float64Array(D);
   for (let k = 1; k <= cap; k++) {
-    const g = meanGradient(x, y, beta);
+    const g = meanGradient(beta);
     if (maxAbs(g) < tolerance) return { iterations: k - 1, beta, converged: true };
     const delta = step(beta, g);
     beta = beta.map((b, j) => b + delta[j]);
   }
-  return { iterations: cap, beta, converged: false, gradient: maxAbs(meanGradient(x, y, beta)) };
+  return { iterations: cap, beta, converged: false, gradient: maxAbs(meanGradient(beta)) };
+}
+
+/** Log-likelihood at each Newton iterate, by refitting with growing iteration budgets. */
+function fitTrace(model, iterations) {
+  log("    iter   log-likelihood     max|score|");
+  for (let k = 1; k <= iterations; k++) {
+    const partial = model.fit({ maxIterations: k });
+    const score = model.gradient(partial.params);
+    log(
+      `    ${String(k).padStart(4)}   ${partial.logLikelihood.toFixed(10).padStart(15)}   ${sci(maxAbs(score)).padStart(10)}`,
+    );
+  }
 }
 
 async function main() {
   const lib = await loadLibrary();
-  const { empiricalFisher, FisherAccumulator } = lib;
+  const { empiricalFisher, FisherAccumulator, models } = lib;
   await lib.init();
   const active = lib.backend();
 
@@ -128,15 +103,18 @@ async function main() {
 
   heading("Data");
   const { x, y, n } = loadSpector();
-  log(`    data/spector.csv: ${n} students, ${columnSums(y, 1)[0]} with GRADE = 1`);
+  log(`    data/spector.csv: ${n} students, ${y.reduce((a, b) => a + b)} with GRADE = 1`);
   log(`    model: P(GRADE = 1) = σ(β_GPA·GPA + β_TUCE·TUCE + β_PSI·PSI + β_const)`);
 
   heading("Fisher scoring");
-  log("    I(β) = Σ p(1−p) x xᵀ  = empiricalFisher(X, 4, { weights: p(1−p), reduction: 'sum' })");
-  log("    step: I(β).solve(Σ (y − p) x), a packed Cholesky solve");
-  const { beta, iterations } = fitLogit(lib, x, y);
-  const ll = logLikelihood(x, D, y, beta);
-  log(`    converged after ${iterations} iterations; log-likelihood ${ll.toFixed(10)}`);
+  const model = models.logistic(x, y, D);
+  log("    model = models.logistic(X, y, 4); fit = model.fit()");
+  log("    Newton steps (−H)⁻¹ ∇ℓ by packed Cholesky solves; −H = I(β), the expected Fisher, for this canonical link");
+  const fit = model.fit();
+  if (!fit.converged) throw new Error(`the fit did not converge: ${fit.reason}`);
+  fitTrace(model, fit.iterations);
+  const beta = fit.params;
+  log(`    converged after ${fit.iterations} iterations; log-likelihood ${fit.logLikelihood.toFixed(10)}`);
   log(`    (statsmodels log-likelihood ${STATSMODELS.loglike.toFixed(10)})`);
   log();
   log("    param          fitted   statsmodels");
@@ -145,16 +123,16 @@ async function main() {
   log(`    max |fitted − statsmodels| = ${sci(maxAbsDiff(beta, STATSMODELS.params))}`);
 
   heading("Scores at the MLE");
-  const scores = scoreRows(x, D, y, beta); // s_i = (y_i − p_i) x_i, one row per student
-  const meanScore = columnSums(scores, D).map((v) => v / n);
+  const scores = model.scores(beta); // s_i = (y_i − p_i) x_i, one row per student
+  const meanScore = model.gradient(beta).map((v) => v / n);
   log(`    mean score s̄ = ${vector(meanScore)}   max |s̄| = ${sci(maxAbs(meanScore))}`);
-  const info = expectedFisher(lib, x, beta);
+  const info = model.expectedFisher(beta);
   const empirical = empiricalFisher(scores, D);
   const covariance = empiricalFisher(scores, D, { centered: true });
-  const infoPerSample = scaled(lib, info, 1 / n);
+  const infoPerSample = info.scale(1 / n);
   log("\n    empirical Fisher (1/N) Σ s sᵀ   = empiricalFisher(S, 4)");
   log(matrix(empirical, NAMES));
-  log("\n    expected Fisher per sample I(β)/N");
+  log("\n    expected Fisher per sample I(β)/N   = model.expectedFisher(β).scale(1/N)");
   log(matrix(infoPerSample, NAMES));
   log("\n    score covariance (1/N) Σ (s − s̄)(s − s̄)ᵀ   = empiricalFisher(S, 4, { centered: true })");
   log(matrix(covariance, NAMES));
@@ -165,8 +143,8 @@ async function main() {
   log("      (equal only in expectation under the model; with N = 32 they visibly differ)");
 
   const half = beta.map((b) => b / 2);
-  const halfScores = scoreRows(x, D, y, half);
-  const halfMean = columnSums(halfScores, D).map((v) => v / n);
+  const halfScores = model.scores(half);
+  const halfMean = model.gradient(half).map((v) => v / n);
   const halfEmpirical = empiricalFisher(halfScores, D);
   const halfCovariance = empiricalFisher(halfScores, D, { centered: true });
   log("\n    at β = MLE/2 the mean score is not zero:");
@@ -178,12 +156,9 @@ async function main() {
   log(`    max |(empirical − covariance) − s̄ s̄ᵀ| = ${sci(maxAbsDiff(gap, outer))}`);
 
   heading("Standard errors");
-  const inverse = info.inverse().toDense(); // I⁻¹
-  const inv = Array.from({ length: D }, (_, j) => inverse.subarray(j * D, (j + 1) * D)); // its columns
-  const opgSum = empiricalFisher(scores, D, { reduction: "sum" }); // Σ s sᵀ
-  // Model-based: diag(I⁻¹). Sandwich: diag(I⁻¹ (Σ s sᵀ) I⁻¹), entry j = (I⁻¹e_j)ᵀ (Σ s sᵀ) (I⁻¹e_j).
-  const se = inv.map((col, j) => Math.sqrt(col[j]));
-  const robust = inv.map((col) => Math.sqrt(opgSum.quadraticForm(col)));
+  log("    model SE = √diag((−H)⁻¹) = fit.standardErrors; robust = √diag(H⁻¹ (Σ s sᵀ) H⁻¹) = fit.robustStandardErrors");
+  const se = fit.standardErrors;
+  const robust = fit.robustStandardErrors;
   log("    param   model SE   statsmodels   robust SE   statsmodels HC0");
   for (let j = 0; j < D; j++) {
     log(
@@ -195,31 +170,45 @@ async function main() {
   );
 
   heading("Fisher = −E[Hessian]");
-  // For the logistic model the observed Hessian of Σ log p is −Σ p(1−p) x xᵀ at any β, computed here
-  // entry by entry in plain JavaScript, independently of the kernel that gave I(β) above.
-  const p = probabilities(x, D, beta);
-  let hessianGap = 0;
-  for (let i = 0; i < D; i++) {
-    for (let j = i; j < D; j++) {
-      let h = 0;
-      for (let r = 0; r < n; r++) h -= p[r] * (1 - p[r]) * x[r * D + i] * x[r * D + j];
-      hessianGap = Math.max(hessianGap, Math.abs(-h - info.get(i, j)));
-    }
+  // Two routes to −H that share nothing with the kernel's XᵀWX: second differences of ℓ
+  // alone, and the 32 per-sample Hessians summed by the HessianAccumulator.
+  const numeric = lib.numericalHessian((b) => model.logLikelihood(b), beta);
+  const hessians = new lib.HessianAccumulator(D);
+  try {
+    hessians.add(model.sampleHessians(beta), { layout: "packed" });
+    const observedMean = hessians.negativeMean();
+    log("    observed information per sample −(1/N) Σ H_i   = HessianAccumulator.negativeMean()");
+    log(`    max |−(1/N) Σ H_i − I(β)/N|      = ${sci(maxAbsDiff(observedMean.packed, infoPerSample.packed))}`);
+  } finally {
+    hessians.dispose();
   }
-  log("    −H = Σ p(1−p) x xᵀ (observed information, plain loops) vs I(β) (expected Fisher, kernel)");
-  log(`    max |−H − I(β)| = ${sci(hessianGap)}   (canonical link: observed = expected information at every β)`);
+  const numericGap = maxAbsDiff(numeric.scale(-1).packed, info.packed) / maxAbs(info.packed);
+  log(`    max |−numericalHessian(ℓ) − I(β)| / max |I(β)| = ${sci(numericGap)}   (second differences of ℓ alone)`);
+  log("    canonical link: observed = expected information at every β");
+
+  heading("Information matrix test (White 1982): is F = −E[H]?");
+  const im = model.informationMatrixTest(beta);
+  log(
+    `    indicators vech(s sᵀ + H): ${im.keptIndicators.length} kept, ${im.droppedIndicators.length} dropped as exactly collinear (PSI² = PSI)`,
+  );
+  log(
+    `    OPG form (n·R²):  statistic ${num(im.opg.statistic, 0, 4).trim()}, df ${im.opg.df}, p = ${sci(im.opg.pValue)}`,
+  );
+  log(
+    `    White's form:     statistic ${num(im.white.statistic, 0, 4).trim()}, df ${im.white.df}, p = ${sci(im.white.pValue)}`,
+  );
+  log("    (with N = 32 the OPG form is known to over-reject; White's form finds no misspecification)");
 
   heading("Natural gradient vs gradient descent");
   const tolerance = 1e-8;
   // Gradient ascent with the fixed step 1/L, L = λmax(XᵀX)/(4N) bounding the curvature of the mean log-likelihood.
   const lipschitz = empiricalFisher(x, D).eigenvalues()[D - 1] / 4;
-  const plainRun = iterate(x, y, (_, g) => g.map((v) => v / lipschitz), tolerance, 200000);
+  const plainRun = iterate(model, (_, g) => g.map((v) => v / lipschitz), tolerance, 200000);
   // Natural gradient: step (F + λI)⁻¹ ḡ with F the empirical Fisher (a mean) of the current scores.
   const damping = 1e-10;
   const naturalRun = iterate(
-    x,
-    y,
-    (b, g) => lib.naturalGradient(empiricalFisher(scoreRows(x, D, y, b), D), g, { damping }),
+    model,
+    (b, g) => lib.naturalGradient(empiricalFisher(model.scores(b), D), g, { damping }),
     tolerance,
     1000,
   );
@@ -230,7 +219,7 @@ async function main() {
   log(`    from β = 0 until max |mean score| < ${tolerance}:`);
   log(`    gradient ascent, step 1/L (L = ${num(lipschitz, 0, 4).trim()}):  ${describe(plainRun)}`);
   log(`    natural gradient, (F + ${damping}·I)⁻¹ ḡ:         ${describe(naturalRun)}`);
-  log(`    natural gradient with the expected Fisher I(β) (Fisher scoring, above): ${iterations} iterations`);
+  log(`    natural gradient with the expected Fisher I(β) (Fisher scoring, above): ${fit.iterations} iterations`);
   log(`    max |β_natural − MLE| = ${sci(maxAbsDiff(naturalRun.beta, beta))}`);
 
   heading("Streaming");

@@ -46,6 +46,20 @@ function bernoulliOutcomes(x: Float64Array, prob: Float64Array) {
   return { scores, probabilities };
 }
 
+/** Scores of draws from the model: a random row x_i, then y ~ Bernoulli(p_i), score (y − p_i) x_i. */
+function modelSampler(x: Float64Array, prob: Float64Array, seed: number): (count: number) => Float64Array {
+  const u = uniform(seed);
+  return (count) => {
+    const out = new Float64Array(count * P);
+    for (let m = 0; m < count; m++) {
+      const i = Math.floor(u() * N);
+      const r = (u() < (prob[i] as number) ? 1 : 0) - (prob[i] as number);
+      for (let j = 0; j < P; j++) out[m * P + j] = r * (x[i * P + j] as number);
+    }
+    return out;
+  };
+}
+
 describe.each(BACKENDS)("discrete and Monte-Carlo Fisher on %s", (backend) => {
   beforeAll(async () => {
     await init({ backend });
@@ -88,15 +102,10 @@ describe.each(BACKENDS)("discrete and Monte-Carlo Fisher on %s", (backend) => {
 
   it("monteCarloFisher: the mean of the sampled scores' outer products, in any batch size", () => {
     const { x, prob } = logisticData();
-    const u = uniform(9);
+    const draw = modelSampler(x, prob, 9);
     const drawn: Float64Array[] = [];
     const sampler = (count: number) => {
-      const out = new Float64Array(count * P);
-      for (let m = 0; m < count; m++) {
-        const i = Math.floor(u() * N);
-        const r = (u() < (prob[i] as number) ? 1 : 0) - (prob[i] as number);
-        for (let j = 0; j < P; j++) out[m * P + j] = r * (x[i * P + j] as number);
-      }
+      const out = draw(count);
       drawn.push(out);
       return out;
     };
@@ -111,17 +120,7 @@ describe.each(BACKENDS)("discrete and Monte-Carlo Fisher on %s", (backend) => {
 
   it("monteCarloFisher converges to the expected Fisher (per sample) of the model", () => {
     const { x, model, params, prob } = logisticData();
-    const u = uniform(10);
-    const sampler = (count: number) => {
-      const out = new Float64Array(count * P);
-      for (let m = 0; m < count; m++) {
-        const i = Math.floor(u() * N);
-        const r = (u() < (prob[i] as number) ? 1 : 0) - (prob[i] as number);
-        for (let j = 0; j < P; j++) out[m * P + j] = r * (x[i * P + j] as number);
-      }
-      return out;
-    };
-    const mc = monteCarloFisher(sampler, P, { samples: 200_000 });
+    const mc = monteCarloFisher(modelSampler(x, prob, 10), P, { samples: 200_000 });
     const exact = model.expectedFisher(params).scale(1 / N);
     // 200 000 draws: the entries' standard errors are below 1% of the largest entry.
     expect(relativeError(mc.packed, exact.packed)).toBeLessThan(0.03);

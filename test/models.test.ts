@@ -95,3 +95,35 @@ describe.each(BACKENDS)("models on %s", (name) => {
     });
   });
 });
+
+describe.each(BACKENDS)("model.informationMatrixTest on %s", (name) => {
+  beforeAll(async () => {
+    await init({ backend: name });
+  });
+  const im = load("models/im_test").models;
+  const build: Record<string, (e: Fixture) => Model> = {
+    logit_spector: (e) => models.logistic(flatten(e.X), Float64Array.from(e.y), e.dim),
+    poisson_randhie: (e) => models.poisson(flatten(e.X), Float64Array.from(e.y), e.dim),
+    gaussian_statecrime: (e) => models.gaussian(flatten(e.X), Float64Array.from(e.y), e.dim, { variance: e.sigma2 }),
+    multinomial_anes96: (e) => models.multinomial(flatten(e.X), Float64Array.from(e.y), e.X[0].length, e.K),
+  };
+
+  it.each(Object.keys(build))("%s: both forms, df and dropped indicators as the numpy oracle", (key) => {
+    const entry = im[key];
+    const model = (build[key] as (e: Fixture) => Model)(entry);
+    const params = Float64Array.from(entry.params);
+    expectClose(model.indicatorJacobian(params), flatten(entry.indicator_jacobian_sum), 1e-12, `${key} Jacobian`);
+    const result = model.informationMatrixTest(params);
+    expect(Array.from(result.droppedIndicators)).toEqual(entry.dropped_indicators);
+    expect(Array.from(result.keptIndicators)).toEqual(entry.kept_indicators);
+    // The Gaussian case has a near-collinear indicator (3e-8 of its norm left), which costs digits.
+    const tolerance = key === "gaussian_statecrime" ? 1e-8 : 1e-10;
+    for (const form of ["opg", "white"] as const) {
+      const got = result[form];
+      if (got === undefined) throw new Error(`${form} form missing`);
+      expect(got.df).toBe(entry[form].df);
+      expect(Math.abs(got.statistic - entry[form].statistic)).toBeLessThanOrEqual(tolerance * entry[form].statistic);
+      expect(Math.abs(got.pValue - entry[form].pValue)).toBeLessThanOrEqual(1e-6 * entry[form].pValue);
+    }
+  });
+});

@@ -1,4 +1,5 @@
-// The README's examples run as written (against the built bundle).
+// The README's examples run as written (against the built bundle), and an example followed
+// by a ```text block prints exactly that text.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,17 +7,35 @@ import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+const examples = [...readme.matchAll(/```js\n([\s\S]*?)```(?:\s*```text\n([\s\S]*?)```)?/g)].map((m) => ({
+  code: m[1] as string,
+  output: m[2],
+}));
 const bundle = pathToFileURL(new URL("../dist/index.mjs", import.meta.url).pathname).href;
 
 it("the README has examples", () => {
   expect(examples.length).toBeGreaterThanOrEqual(2);
 });
 
-it.each(examples.map((code, i) => [i + 1, code] as const))("README example %i runs against dist/", async (_, code) => {
-  const file = join(mkdtempSync(join(tmpdir(), "fisher-readme-")), "example.mjs");
-  // Examples after the first assume init() has run, as it would have in a real program.
-  const prelude = `import { init as __init } from ${JSON.stringify(bundle)};\nawait __init();\n`;
-  writeFileSync(file, prelude + code.replaceAll('from "fisher-wasm"', `from ${JSON.stringify(bundle)}`));
-  await expect(import(pathToFileURL(file).href)).resolves.toBeDefined();
+it("some example shows its output", () => {
+  expect(examples.some((e) => e.output !== undefined)).toBe(true);
 });
+
+it.each(examples.map((e, i) => [i + 1, e] as const))(
+  "README example %i runs against dist/",
+  async (_, { code, output }) => {
+    const file = join(mkdtempSync(join(tmpdir(), "fisher-readme-")), "example.mjs");
+    // Examples after the first assume init() has run, as it would have in a real program.
+    const prelude = `import { init as __init } from ${JSON.stringify(bundle)};\nawait __init();\n`;
+    writeFileSync(file, prelude + code.replaceAll('from "fisher-wasm"', `from ${JSON.stringify(bundle)}`));
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => printed.push(args.map(String).join(" "));
+    try {
+      await expect(import(pathToFileURL(file).href)).resolves.toBeDefined();
+    } finally {
+      console.log = log;
+    }
+    if (output !== undefined) expect(`${printed.join("\n")}\n`).toBe(output);
+  },
+);
