@@ -46,11 +46,81 @@ export function syrkScratchBytes(rows: i32, d: i32): i32 {
   return <i32>(<usize>(paddedDim(d) >> 1) * panelStride(rows));
 }
 
-// Where column pair p (columns 2p, 2p+1) of row r goes: panel p/2, half p&1.
+// Columns j0..j0+3 of a row, centred, as two v128; columns at or past d read as 0.
 // @ts-ignore: decorator
 @inline
-function pairOffset(p: i32, rowOff: usize, panelBytes: usize): usize {
-  return <usize>(p >> 1) * panelBytes + rowOff + (<usize>(p & 1) << 4);
+function loadQuadTail(row: usize, center: usize, j0: i32, d: i32, half: i32): v128 {
+  const j = j0 + (half << 1);
+  let v = f64x2.splat(0);
+  if (j < d) {
+    let x = load<f64>(row + (<usize>j << 3));
+    if (center != 0) x -= load<f64>(center + (<usize>j << 3));
+    v = f64x2.replace_lane(v, 0, x);
+  }
+  if (j + 1 < d) {
+    let x = load<f64>(row + (<usize>(j + 1) << 3));
+    if (center != 0) x -= load<f64>(center + (<usize>(j + 1) << 3));
+    v = f64x2.replace_lane(v, 1, x);
+  }
+  return v;
+}
+
+// Packs one row: its four-column quads go to plain + q·panelBytes (and, weighted by
+// wr, to weighted + q·panelBytes), the last quad zero-padded. Returns 0 when every
+// score is finite, NaN otherwise: x − x is +0 exactly for finite x, so OR-ing those
+// bit patterns stays all-zero unless a NaN (from ±∞ or NaN) appears, and the OR
+// keeps the check off the critical path (an add chain cost 3 cycles a quad).
+function packRowSimd(
+  row: usize,
+  d: i32,
+  wr: f64,
+  weightedCopy: bool,
+  center: usize,
+  plain: usize,
+  weighted: usize,
+  panelBytes: usize,
+): f64 {
+  const ws = f64x2.splat(wr);
+  let chk0 = f64x2.splat(0);
+  let chk1 = f64x2.splat(0);
+  const fullQuads = d >> 2;
+  let src = row;
+  const srcEnd = row + (<usize>fullQuads << 5);
+  for (; src < srcEnd; src += 32, plain += panelBytes, weighted += panelBytes) {
+    let v0 = v128.load(src);
+    let v1 = v128.load(src, 16);
+    chk0 = v128.or(chk0, f64x2.sub(v0, v0));
+    chk1 = v128.or(chk1, f64x2.sub(v1, v1));
+    if (center != 0) {
+      const cOff = src - row;
+      v0 = f64x2.sub(v0, v128.load(center + cOff));
+      v1 = f64x2.sub(v1, v128.load(center + cOff, 16));
+    }
+    v128.store(plain, v0);
+    v128.store(plain, v1, 16);
+    if (weightedCopy) {
+      v128.store(weighted, f64x2.mul(v0, ws));
+      v128.store(weighted, f64x2.mul(v1, ws), 16);
+    }
+  }
+  let flag = f64x2.extract_lane(chk0, 0) + f64x2.extract_lane(chk0, 1);
+  flag += f64x2.extract_lane(chk1, 0) + f64x2.extract_lane(chk1, 1);
+  if (d & 3) {
+    const j0 = fullQuads << 2;
+    for (let j = j0; j < d; j++) {
+      const x = load<f64>(row + (<usize>j << 3));
+      flag += x - x;
+    }
+    const v0 = loadQuadTail(row, center, j0, d, 0);
+    const v1 = loadQuadTail(row, center, j0, d, 1);
+    v128.store(plain, v0);
+    v128.store(plain, v1, 16);
+    if (weightedCopy) {
+      v128.store(weighted, f64x2.mul(v0, ws));
+      v128.store(weighted, f64x2.mul(v1, ws), 16);
+    }
+  }
+  return flag;
 }
 
 /**
@@ -59,8 +129,7 @@ function pairOffset(p: i32, rowOff: usize, panelBytes: usize): usize {
  * first non-finite score or -1; nothing of C has been touched either way.
  */
 function pack(a: usize, rows: i32, d: i32, w: usize, center: usize, plain: usize, weighted: usize): i32 {
-  const pairs = paddedDim(d) >> 1;
-  const fullPairs = d >> 1;
+  const padded = paddedDim(d);
   const panelBytes = panelStride(rows);
   const rowBytes = <usize>d << 3;
   let flag: f64 = 0;
@@ -69,36 +138,9 @@ function pack(a: usize, rows: i32, d: i32, w: usize, center: usize, plain: usize
     const rowOff = <usize>r << 5;
     const wr: f64 = w != 0 ? load<f64>(w + (<usize>r << 3)) : 1.0;
     if (ASC_FEATURE_SIMD) {
-      const ws = f64x2.splat(wr);
-      let chk = f64x2.splat(0);
-      let p: i32 = 0;
-      for (; p < fullPairs; p++) {
-        const off = <usize>p << 4;
-        let v = v128.load(row + off);
-        chk = f64x2.add(chk, f64x2.sub(v, v));
-        if (center != 0) v = f64x2.sub(v, v128.load(center + off));
-        const dst = pairOffset(p, rowOff, panelBytes);
-        v128.store(plain + dst, v);
-        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
-      }
-      flag += f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
-      if (d & 1) {
-        let x = load<f64>(row + (<usize>(d - 1) << 3));
-        flag += x - x;
-        if (center != 0) x -= load<f64>(center + (<usize>(d - 1) << 3));
-        const v = f64x2.replace_lane(f64x2.splat(0), 0, x);
-        const dst = pairOffset(p, rowOff, panelBytes);
-        v128.store(plain + dst, v);
-        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
-        p++;
-      }
-      for (; p < pairs; p++) {
-        const dst = pairOffset(p, rowOff, panelBytes);
-        v128.store(plain + dst, f64x2.splat(0));
-        if (w != 0) v128.store(weighted + dst, f64x2.splat(0));
-      }
+      flag += packRowSimd(row, d, wr, w != 0, center, plain + rowOff, weighted + rowOff, panelBytes);
     } else {
-      for (let j: i32 = 0; j < pairs << 1; j++) {
+      for (let j: i32 = 0; j < padded; j++) {
         let x: f64 = 0;
         if (j < d) {
           x = load<f64>(row + (<usize>j << 3));
