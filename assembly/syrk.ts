@@ -1,9 +1,12 @@
 // Weighted symmetric rank-k update into packed 'U' storage:
 //   C += Σ_r w_r (a_r − c)(a_r − c)ᵀ
 // for a row-major block of score rows a_r. The block is first packed into
-// two-column panels (one v128 per row and panel, zero-padded to a multiple of four
+// four-column panels (two v128 per row and panel, zero-padded to a multiple of four
 // columns) with the centering and the weights applied; then a 4×4 register tile
 // (8 f64x2 accumulators: more spill on V8) sweeps the upper triangle of C.
+// A tile's four columns sit side by side in its panel, so the inner loop reads each
+// operand through one pointer with constant offsets: no address arithmetic per
+// column, which would otherwise take issue slots from the multiply-adds.
 import { columnStart } from "./packed-index";
 import { findNonFinite } from "./scan";
 
@@ -28,73 +31,123 @@ function paddedDim(d: i32): i32 {
   return (d + 3) & ~3;
 }
 
-// Bytes between consecutive panels. Panels a multiple of 4 KiB apart alias in the
-// L1 sets and halve the sweep's speed, so the stride is staggered by a cache line.
+// Bytes between consecutive four-column panels (32 bytes per row). Panels a multiple
+// of 4 KiB apart alias in the L1 sets and halve the sweep's speed, so the stride is
+// staggered by a cache line.
 // @ts-ignore: decorator
 @inline
 function panelStride(rows: i32): usize {
-  return (<usize>rows << 4) + 64;
+  return (<usize>rows << 5) + 64;
 }
 
 /** Bytes of scratch that syrk needs for a block of `rows` rows of dimension d. */
 export function syrkScratchBytes(rows: i32, d: i32): i32 {
   // Two packed copies (plain for the splat side, weighted for the vector side).
-  return <i32>(<usize>paddedDim(d) * panelStride(rows));
+  return <i32>(<usize>(paddedDim(d) >> 1) * panelStride(rows));
+}
+
+// Columns j0..j0+3 of a row, centred, as two v128; columns at or past d read as 0.
+// @ts-ignore: decorator
+@inline
+function loadQuadTail(row: usize, center: usize, j0: i32, d: i32, half: i32): v128 {
+  const j = j0 + (half << 1);
+  let v = f64x2.splat(0);
+  if (j < d) {
+    let x = load<f64>(row + (<usize>j << 3));
+    if (center != 0) x -= load<f64>(center + (<usize>j << 3));
+    v = f64x2.replace_lane(v, 0, x);
+  }
+  if (j + 1 < d) {
+    let x = load<f64>(row + (<usize>(j + 1) << 3));
+    if (center != 0) x -= load<f64>(center + (<usize>(j + 1) << 3));
+    v = f64x2.replace_lane(v, 1, x);
+  }
+  return v;
+}
+
+// Packs one row: its four-column quads go to plain + q·panelBytes (and, weighted by
+// wr, to weighted + q·panelBytes), the last quad zero-padded. Returns 0 when every
+// score is finite, NaN otherwise: x − x is +0 exactly for finite x, so OR-ing those
+// bit patterns stays all-zero unless a NaN (from ±∞ or NaN) appears, and the OR
+// keeps the check off the critical path (an add chain cost 3 cycles a quad).
+function packRowSimd(
+  row: usize,
+  d: i32,
+  wr: f64,
+  weightedCopy: bool,
+  center: usize,
+  plain: usize,
+  weighted: usize,
+  panelBytes: usize,
+): f64 {
+  const ws = f64x2.splat(wr);
+  let chk0 = f64x2.splat(0);
+  let chk1 = f64x2.splat(0);
+  const fullQuads = d >> 2;
+  let src = row;
+  const srcEnd = row + (<usize>fullQuads << 5);
+  for (; src < srcEnd; src += 32, plain += panelBytes, weighted += panelBytes) {
+    let v0 = v128.load(src);
+    let v1 = v128.load(src, 16);
+    chk0 = v128.or(chk0, f64x2.sub(v0, v0));
+    chk1 = v128.or(chk1, f64x2.sub(v1, v1));
+    if (center != 0) {
+      const cOff = src - row;
+      v0 = f64x2.sub(v0, v128.load(center + cOff));
+      v1 = f64x2.sub(v1, v128.load(center + cOff, 16));
+    }
+    v128.store(plain, v0);
+    v128.store(plain, v1, 16);
+    if (weightedCopy) {
+      v128.store(weighted, f64x2.mul(v0, ws));
+      v128.store(weighted, f64x2.mul(v1, ws), 16);
+    }
+  }
+  let flag = f64x2.extract_lane(chk0, 0) + f64x2.extract_lane(chk0, 1);
+  flag += f64x2.extract_lane(chk1, 0) + f64x2.extract_lane(chk1, 1);
+  if (d & 3) {
+    const j0 = fullQuads << 2;
+    for (let j = j0; j < d; j++) {
+      const x = load<f64>(row + (<usize>j << 3));
+      flag += x - x;
+    }
+    const v0 = loadQuadTail(row, center, j0, d, 0);
+    const v1 = loadQuadTail(row, center, j0, d, 1);
+    v128.store(plain, v0);
+    v128.store(plain, v1, 16);
+    if (weightedCopy) {
+      v128.store(weighted, f64x2.mul(v0, ws));
+      v128.store(weighted, f64x2.mul(v1, ws), 16);
+    }
+  }
+  return flag;
 }
 
 /**
- * Packs rows×d row-major scores into two-column panels at `plain` and, when
+ * Packs rows×d row-major scores into four-column panels at `plain` and, when
  * weighted, their weighted copies at `weighted`. Returns the flat index of the
  * first non-finite score or -1; nothing of C has been touched either way.
  */
 function pack(a: usize, rows: i32, d: i32, w: usize, center: usize, plain: usize, weighted: usize): i32 {
-  const pairs = paddedDim(d) >> 1;
-  const fullPairs = d >> 1;
+  const padded = paddedDim(d);
   const panelBytes = panelStride(rows);
   const rowBytes = <usize>d << 3;
   let flag: f64 = 0;
   for (let r: i32 = 0; r < rows; r++) {
     const row = a + <usize>r * rowBytes;
-    const rowOff = <usize>r << 4;
+    const rowOff = <usize>r << 5;
     const wr: f64 = w != 0 ? load<f64>(w + (<usize>r << 3)) : 1.0;
     if (ASC_FEATURE_SIMD) {
-      const ws = f64x2.splat(wr);
-      let chk = f64x2.splat(0);
-      let p: i32 = 0;
-      for (; p < fullPairs; p++) {
-        const off = <usize>p << 4;
-        let v = v128.load(row + off);
-        chk = f64x2.add(chk, f64x2.sub(v, v));
-        if (center != 0) v = f64x2.sub(v, v128.load(center + off));
-        const dst = <usize>p * panelBytes + rowOff;
-        v128.store(plain + dst, v);
-        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
-      }
-      flag += f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
-      if (d & 1) {
-        let x = load<f64>(row + (<usize>(d - 1) << 3));
-        flag += x - x;
-        if (center != 0) x -= load<f64>(center + (<usize>(d - 1) << 3));
-        const v = f64x2.replace_lane(f64x2.splat(0), 0, x);
-        const dst = <usize>p * panelBytes + rowOff;
-        v128.store(plain + dst, v);
-        if (w != 0) v128.store(weighted + dst, f64x2.mul(v, ws));
-        p++;
-      }
-      for (; p < pairs; p++) {
-        const dst = <usize>p * panelBytes + rowOff;
-        v128.store(plain + dst, f64x2.splat(0));
-        if (w != 0) v128.store(weighted + dst, f64x2.splat(0));
-      }
+      flag += packRowSimd(row, d, wr, w != 0, center, plain + rowOff, weighted + rowOff, panelBytes);
     } else {
-      for (let j: i32 = 0; j < pairs << 1; j++) {
+      for (let j: i32 = 0; j < padded; j++) {
         let x: f64 = 0;
         if (j < d) {
           x = load<f64>(row + (<usize>j << 3));
           flag += x - x;
           if (center != 0) x -= load<f64>(center + (<usize>j << 3));
         }
-        const dst = <usize>(j >> 1) * panelBytes + rowOff + (<usize>(j & 1) << 3);
+        const dst = <usize>(j >> 2) * panelBytes + rowOff + (<usize>(j & 3) << 3);
         store<f64>(plain + dst, x);
         if (w != 0) store<f64>(weighted + dst, x * wr);
       }
@@ -129,29 +182,21 @@ function addColumn(c: usize, col: i32, i0: i32, lo: v128, hi: v128, count: i32):
 
 // A tile on the diagonal stores only its upper triangle (10 of 16 entries), so it
 // accumulates 6 of the 8 column halves: rows 2–3 of columns 0–1 lie below it.
-function diagonalTile(
-  c: usize,
-  j0: i32,
-  cols: i32,
-  a0: usize,
-  b0: usize,
-  pairStride: usize,
-  rowStride: usize,
-  end: usize,
-): void {
-  const a1 = a0 + pairStride;
-  const b1 = b0 + pairStride;
+// Row r of the tile's four columns is the 32 bytes at a + r·rowStride (vector side,
+// weighted) and b + r·rowStride (splat side, plain), for r·rowStride < end.
+function diagonalTile(c: usize, j0: i32, cols: i32, a: usize, b: usize, rowStride: usize, end: usize): void {
   let c0lo = f64x2.splat(0);
   let c1lo = f64x2.splat(0);
   let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
   let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
-  for (let off: usize = 0; off < end; off += rowStride) {
-    const x0 = v128.load(a0 + off);
-    const x1 = v128.load(a1 + off);
-    const s2 = v128.load64_splat(b1 + off);
-    const s3 = v128.load64_splat(b1 + off + 8);
-    c0lo = madd(c0lo, x0, v128.load64_splat(b0 + off));
-    c1lo = madd(c1lo, x0, v128.load64_splat(b0 + off + 8));
+  const aEnd = a + end;
+  for (; a < aEnd; a += rowStride, b += rowStride) {
+    const x0 = v128.load(a);
+    const x1 = v128.load(a, 16);
+    const s2 = v128.load64_splat(b, 16);
+    const s3 = v128.load64_splat(b, 24);
+    c0lo = madd(c0lo, x0, v128.load64_splat(b));
+    c1lo = madd(c1lo, x0, v128.load64_splat(b, 8));
     c2lo = madd(c2lo, x0, s2);
     c2hi = madd(c2hi, x1, s2);
     c3lo = madd(c3lo, x0, s3);
@@ -164,8 +209,41 @@ function diagonalTile(
   if (cols > 3) addColumn(c, j0 + 3, j0, c3lo, c3hi, 4);
 }
 
-// Column pair p of row r sits at base + p·pairStride + r·rowStride: packed panels
-// have (panelStride, 16); an unpacked row-major block has (16, d·8).
+// A full tile off the diagonal: rows i0..i0+3 (vector side a) by columns
+// j0..j0+cols−1 (splat side b), laid out as in diagonalTile. Inlined into the sweep:
+// as a called function V8 ran it about 9% slower (measured).
+// @ts-ignore: decorator
+@inline
+function fullTile(c: usize, i0: i32, j0: i32, cols: i32, a: usize, b: usize, rowStride: usize, end: usize): void {
+  let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
+  let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);
+  let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
+  let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
+  const aEnd = a + end;
+  for (; a < aEnd; a += rowStride, b += rowStride) {
+    const x0 = v128.load(a);
+    const x1 = v128.load(a, 16);
+    const s0 = v128.load64_splat(b);
+    const s1 = v128.load64_splat(b, 8);
+    const s2 = v128.load64_splat(b, 16);
+    const s3 = v128.load64_splat(b, 24);
+    c0lo = madd(c0lo, x0, s0);
+    c0hi = madd(c0hi, x1, s0);
+    c1lo = madd(c1lo, x0, s1);
+    c1hi = madd(c1hi, x1, s1);
+    c2lo = madd(c2lo, x0, s2);
+    c2hi = madd(c2hi, x1, s2);
+    c3lo = madd(c3lo, x0, s3);
+    c3hi = madd(c3hi, x1, s3);
+  }
+  addColumn(c, j0, i0, c0lo, c0hi, 4);
+  if (cols > 1) addColumn(c, j0 + 1, i0, c1lo, c1hi, 4);
+  if (cols > 2) addColumn(c, j0 + 2, i0, c2lo, c2hi, 4);
+  if (cols > 3) addColumn(c, j0 + 3, i0, c3lo, c3hi, 4);
+}
+
+// Columns 4t..4t+3 of row r sit at base + t·tileStride + r·rowStride: packed panels
+// have (panelStride, 32); an unpacked row-major block has (32, d·8).
 function sweepSimd(
   c: usize,
   shift: i32,
@@ -173,7 +251,7 @@ function sweepSimd(
   rows: i32,
   plain: usize,
   weighted: usize,
-  pairStride: usize,
+  tileStride: usize,
   rowStride: usize,
 ): void {
   const tiles = paddedDim(d) >> 2;
@@ -181,39 +259,10 @@ function sweepSimd(
   for (let jt: i32 = 0; jt < tiles; jt++) {
     const j0 = jt << 2;
     const cols = min(4, d - j0);
-    const bj0 = plain + <usize>(jt << 1) * pairStride;
-    const bj1 = bj0 + pairStride;
-    diagonalTile(c, shift + j0, cols, weighted + <usize>(jt << 1) * pairStride, bj0, pairStride, rowStride, end);
+    const b = plain + <usize>jt * tileStride;
+    diagonalTile(c, shift + j0, cols, weighted + <usize>jt * tileStride, b, rowStride, end);
     for (let it: i32 = 0; it < jt; it++) {
-      const i0 = it << 2;
-      const ai0 = weighted + <usize>(it << 1) * pairStride;
-      const ai1 = ai0 + pairStride;
-      let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
-      let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);
-      let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
-      let c3lo = f64x2.splat(0), c3hi = f64x2.splat(0);
-      for (let off: usize = 0; off < end; off += rowStride) {
-        const x0 = v128.load(ai0 + off);
-        const x1 = v128.load(ai1 + off);
-        const b0 = v128.load64_splat(bj0 + off);
-        const b1 = v128.load64_splat(bj0 + off + 8);
-        const b2 = v128.load64_splat(bj1 + off);
-        const b3 = v128.load64_splat(bj1 + off + 8);
-        c0lo = madd(c0lo, x0, b0);
-        c0hi = madd(c0hi, x1, b0);
-        c1lo = madd(c1lo, x0, b1);
-        c1hi = madd(c1hi, x1, b1);
-        c2lo = madd(c2lo, x0, b2);
-        c2hi = madd(c2hi, x1, b2);
-        c3lo = madd(c3lo, x0, b3);
-        c3hi = madd(c3hi, x1, b3);
-      }
-      const ci = shift + i0;
-      const cj = shift + j0;
-      addColumn(c, cj, ci, c0lo, c0hi, 4);
-      if (cols > 1) addColumn(c, cj + 1, ci, c1lo, c1hi, 4);
-      if (cols > 2) addColumn(c, cj + 2, ci, c2lo, c2hi, 4);
-      if (cols > 3) addColumn(c, cj + 3, ci, c3lo, c3hi, 4);
+      fullTile(c, shift + (it << 2), shift + j0, cols, weighted + <usize>it * tileStride, b, rowStride, end);
     }
   }
 }
@@ -228,25 +277,23 @@ function addScalar(c: usize, i: i32, j: i32, v: f64): void {
 function sweepScalar(c: usize, shift: i32, d: i32, rows: i32, plain: usize, weighted: usize): void {
   const tiles = paddedDim(d) >> 2;
   const panelBytes = panelStride(rows);
-  const end = <usize>rows << 4;
+  const end = <usize>rows << 5;
   for (let jt: i32 = 0; jt < tiles; jt++) {
     const j0 = jt << 2;
     const cols = min(4, d - j0);
-    const bj0 = plain + <usize>(jt << 1) * panelBytes;
-    const bj1 = bj0 + panelBytes;
+    const bj = plain + <usize>jt * panelBytes;
     for (let it: i32 = 0; it <= jt; it++) {
       const i0 = it << 2;
-      const ai0 = weighted + <usize>(it << 1) * panelBytes;
-      const ai1 = ai0 + panelBytes;
+      const ai = weighted + <usize>it * panelBytes;
       let s00: f64 = 0, s10: f64 = 0, s20: f64 = 0, s30: f64 = 0;
       let s01: f64 = 0, s11: f64 = 0, s21: f64 = 0, s31: f64 = 0;
       let s02: f64 = 0, s12: f64 = 0, s22: f64 = 0, s32: f64 = 0;
       let s03: f64 = 0, s13: f64 = 0, s23: f64 = 0, s33: f64 = 0;
-      for (let off: usize = 0; off < end; off += 16) {
-        const x0 = load<f64>(ai0 + off), x1 = load<f64>(ai0 + off + 8);
-        const x2 = load<f64>(ai1 + off), x3 = load<f64>(ai1 + off + 8);
-        const b0 = load<f64>(bj0 + off), b1 = load<f64>(bj0 + off + 8);
-        const b2 = load<f64>(bj1 + off), b3 = load<f64>(bj1 + off + 8);
+      for (let off: usize = 0; off < end; off += 32) {
+        const x0 = load<f64>(ai + off), x1 = load<f64>(ai + off, 8);
+        const x2 = load<f64>(ai + off, 16), x3 = load<f64>(ai + off, 24);
+        const b0 = load<f64>(bj + off), b1 = load<f64>(bj + off, 8);
+        const b2 = load<f64>(bj + off, 16), b3 = load<f64>(bj + off, 24);
         s00 += x0 * b0; s10 += x1 * b0; s20 += x2 * b0; s30 += x3 * b0;
         s01 += x0 * b1; s11 += x1 * b1; s21 += x2 * b1; s31 += x3 * b1;
         s02 += x0 * b2; s12 += x1 * b2; s22 += x2 * b2; s32 += x3 * b2;
@@ -317,16 +364,16 @@ export function syrkShifted(
     if (w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM) {
       const status = findNonFinite(a, rows * d);
       if (status >= 0) return status;
-      sweepSimd(c, shift, d, rows, a, a, 16, <usize>d << 3);
+      sweepSimd(c, shift, d, rows, a, a, 32, <usize>d << 3);
       return -1;
     }
   }
   const plain = scratch;
-  const weighted = w != 0 ? scratch + <usize>(paddedDim(d) >> 1) * panelStride(rows) : scratch;
+  const weighted = w != 0 ? scratch + <usize>(paddedDim(d) >> 2) * panelStride(rows) : scratch;
   const status = pack(a, rows, d, w, center, plain, weighted);
   if (status >= 0) return status;
   if (ASC_FEATURE_SIMD) {
-    sweepSimd(c, shift, d, rows, plain, weighted, panelStride(rows), 16);
+    sweepSimd(c, shift, d, rows, plain, weighted, panelStride(rows), 32);
   } else {
     sweepScalar(c, shift, d, rows, plain, weighted);
   }
