@@ -1,5 +1,6 @@
 // The public face of fisher-wasm.
 export { type AddOptions, FisherAccumulator } from "./accumulator.js";
+export { chiSquareSurvival } from "./chi-square.js";
 export type { CholeskyFactor } from "./cholesky.js";
 export { type DiscreteFisherOptions, discreteExpectedFisher } from "./discrete-fisher.js";
 export { type EmpiricalFisherOptions, empiricalFisher } from "./empirical-fisher.js";
@@ -12,7 +13,14 @@ export {
   SerializationError,
 } from "./errors.js";
 export { type AddHessiansOptions, HessianAccumulator } from "./hessian-accumulator.js";
+export {
+  type ChiSquareTestResult,
+  type InformationMatrixTestOptions,
+  type InformationMatrixTestResult,
+  informationMatrixTest,
+} from "./information-matrix-test.js";
 export { availableBackends, type BackendName, backend, type InitOptions, init } from "./init.js";
+export type { GlmFamilyName } from "./models/families.js";
 export { type FitOptions, ModelFit } from "./models/fit.js";
 export { GlmModel } from "./models/glm-model.js";
 export { type GaussianOptions, models } from "./models/index.js";

@@ -138,6 +138,12 @@ def vech_pairs(P):
     return [(j, k) for j in range(P) for k in range(j, P)]
 
 
+def vech_indicators(S, H, P):
+    """n x q matrix of d_i = vech(s_i s_i^T + H_i) from scores S (n x P) and Hessians H (n x P x P)."""
+    M = S[:, :, None] * S[:, None, :] + H
+    return np.stack([M[:, j, k] for j, k in vech_pairs(P)], axis=1)
+
+
 # ----------------------------------------------------------------------------------------------
 # per-observation derivatives of the models
 
@@ -203,10 +209,7 @@ class GLMType:
         return np.stack([c * X[:, j] * X[:, k] for j, k in vech_pairs(self.P)], axis=1)
 
     def indicators_direct(self, beta):
-        S = self.score_obs(beta)
-        H = self.hess_obs(beta)
-        M = S[:, :, None] * S[:, None, :] + H
-        return np.stack([M[:, j, k] for j, k in vech_pairs(self.P)], axis=1)
+        return vech_indicators(self.score_obs(beta), self.hess_obs(beta), self.P)
 
     def indicator_jacobian_sum(self, beta):
         """q x P: d (sum_i d_i,jk) / d beta_m = sum_i c_i'(eta_i) x_ij x_ik x_im."""
@@ -282,10 +285,7 @@ class Multinomial:
         return D3.reshape(self.n, self.P, self.P, self.P)
 
     def indicators(self, theta):
-        S = self.score_obs(theta)
-        H = self.hess_obs(theta)
-        M = S[:, :, None] * S[:, None, :] + H
-        return np.stack([M[:, j, k] for j, k in vech_pairs(self.P)], axis=1)
+        return vech_indicators(self.score_obs(theta), self.hess_obs(theta), self.P)
 
     def indicator_jacobian_sum(self, theta):
         """q x P: d/d theta of sum_i (s_i s_i^T + H_i)[j, k]; uses d s_i / d theta = H_i."""

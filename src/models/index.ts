@@ -109,4 +109,13 @@ function multinomial(X: Float64Array, y: Float64Array, p: number, classes: numbe
 }
 
 /** The built-in models. Each returns a Model over the given data; nothing is copied. */
-export const models = { logistic, poisson, gaussian, multinomial };
+export const models = {
+  /** `logistic(X, y, p)`: logistic regression, y in {0, 1}; see GlmModel. */
+  logistic,
+  /** `poisson(X, y, p)`: Poisson regression with the log link, y non-negative integer counts; see GlmModel. */
+  poisson,
+  /** `gaussian(X, y, p, { variance })`: the linear model with σ² fixed (default RSS/n at least squares); see GlmModel. */
+  gaussian,
+  /** `multinomial(X, y, p, classes)`: softmax over classes, class 0 the reference, class-major parameters; see MultinomialModel. */
+  multinomial,
+};

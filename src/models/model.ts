@@ -11,6 +11,8 @@ export type ModelFamily = "logistic" | "poisson" | "gaussian" | "multinomial";
 /**
  * A statistical model on fixed data (X, y) as a function of its parameters. Every
  * matrix is of the SUMMED log-likelihood ℓ(θ) = Σ_i log p(y_i | x_i, θ); divide by n for means.
+ * Every method that takes `params` throws a TypeError when it is not a Float64Array and a
+ * RangeError when its length is not `dim` or an entry is not finite.
  */
 export abstract class Model {
   /** Which model this is. */
