@@ -1,6 +1,7 @@
 // The three GLM families, each with its canonical link, as pointwise functions of the
 // linear predictor η. With a canonical link the second and third derivatives of log p
 // in η do not depend on y, which is why the expected Fisher equals −H at any parameters.
+import { logGamma } from "../log-gamma.js";
 
 /** Which exponential family a GLM model uses. */
 export type GlmFamilyName = "logistic" | "poisson" | "gaussian";
@@ -31,20 +32,6 @@ function logSigmoid(t: number): number {
 }
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-/** log(k!) for a non-negative integer k: exact products up to 170!, then Stirling's series. */
-export function logFactorial(k: number): number {
-  if (k <= 170) {
-    let f = 1;
-    for (let i = 2; i <= k; i++) f *= i;
-    return Math.log(f);
-  }
-  const n = k + 1;
-  const inv = 1 / n;
-  const inv2 = inv * inv;
-  // lnΓ(n) by Stirling with three correction terms: below 1e-16 relative for n > 170.
-  return (n - 0.5) * Math.log(n) - n + HALF_LOG_TWO_PI + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260));
-}
 
 export const logistic: GlmFamily = {
   name: "logistic",
@@ -78,7 +65,7 @@ export const poisson: GlmFamily = {
     }
   },
   mean: Math.exp,
-  logDensity: (y, eta) => y * eta - Math.exp(eta) - logFactorial(y),
+  logDensity: (y, eta) => y * eta - Math.exp(eta) - logGamma(y + 1),
   first: (y, eta) => y - Math.exp(eta),
   second: (eta) => -Math.exp(eta),
   third: (eta) => -Math.exp(eta),
