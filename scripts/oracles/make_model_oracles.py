@@ -138,6 +138,16 @@ def vech_pairs(P):
     return [(j, k) for j in range(P) for k in range(j, P)]
 
 
+def covariance_block(cov, hc0):
+    """The at-MLE covariances and standard errors, model-based and HC0."""
+    return {
+        "cov_nonrobust": cov,
+        "bse_nonrobust": np.sqrt(np.diag(cov)),
+        "cov_hc0": hc0,
+        "bse_hc0": np.sqrt(np.diag(hc0)),
+    }
+
+
 def vech_indicators(S, H, P):
     """n x q matrix of d_i = vech(s_i s_i^T + H_i) from scores S (n x P) and Hessians H (n x P x P)."""
     M = S[:, :, None] * S[:, None, :] + H
@@ -345,12 +355,7 @@ def gaussian_statecrime():
             check("gaussian: OLS HC0 vs sandwich H^-1 S^T S H^-1", hc0, out["sandwich_sum"], 1e-10)
             mean_score = float(np.max(np.abs(S.mean(axis=0))))
             CHECKS.append(("gaussian: max |mean score| at MLE", mean_score))
-            out.update({
-                "cov_nonrobust": cov,
-                "bse_nonrobust": np.sqrt(np.diag(cov)),
-                "cov_hc0": hc0,
-                "bse_hc0": np.sqrt(np.diag(hc0)),
-            })
+            out.update(covariance_block(cov, hc0))
         return out
 
     cond = float(np.linalg.cond(X))
@@ -475,12 +480,7 @@ def multinomial_anes96():
             ms = float(np.max(np.abs(S.mean(axis=0))))
             CHECKS.append(("multinomial: max |mean score| at MLE", ms))
             assert ms <= 1e-10, ms
-            out.update({
-                "cov_nonrobust": cov,
-                "bse_nonrobust": np.sqrt(np.diag(cov)),
-                "cov_hc0": hc0,
-                "bse_hc0": np.sqrt(np.diag(hc0)),
-            })
+            out.update(covariance_block(cov, hc0))
         return out
 
     counts = [int((y == k).sum()) for k in range(K)]
