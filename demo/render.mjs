@@ -72,7 +72,7 @@ export function renderMatrices(result) {
     html(
       "li",
       {},
-      `−H, written out in plain JavaScript, equals the Fisher information I from empiricalFisher(X, { weights: p(1 − p), reduction: "sum" }) ${same === 0 ? "exactly" : `to ${short(same, 2)} relative`}.`,
+      `−H, written out in plain JavaScript, equals the Fisher information I = XᵀWX from model.expectedFisher(β) (the weighted rank-k kernel, W = p(1 − p)) ${same === 0 ? "exactly" : `to ${short(same, 2)} relative`}.`,
     ),
   );
 }
