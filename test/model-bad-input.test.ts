@@ -77,6 +77,25 @@ describe("models: fits that cannot converge say why", () => {
     expect(multi.reason).toMatch(/perfect separation/);
   });
 
+  it("quasi-complete separation (logistic and multinomial)", () => {
+    // x = 1 predicts y = 1 (and class 2) perfectly; x = 0 leaves both outcomes.
+    const x = f(0, 1, 0, 1, 0, 1, 1, 1, 1, 1);
+    for (const model of [models.logistic(x, f(0, 1, 0, 1, 1), 2), models.multinomial(x, f(0, 1, 0, 2, 2), 2, 3)]) {
+      const fit = model.fit();
+      expect(fit.converged, model.family).toBe(false);
+      expect(fit.reason).toMatch(/^quasi-complete separation: 2 of 5 samples/);
+      expect(fit.reason).not.toMatch(/rank-deficient/);
+      expect(() => fit.covariance).toThrow(ConvergenceError);
+    }
+  });
+
+  it("Poisson counts that are all zero where a regressor is 1: the estimates run to −∞", () => {
+    const x = f(1, 1, 1, 1, 1, 1, 0, 1, 0, 1);
+    const fit = models.poisson(x, f(0, 0, 0, 3, 5), 2).fit();
+    expect(fit.converged).toBe(false);
+    expect(fit.reason).toMatch(/3 of 5 zero counts have fitted means below 1e-8/);
+  });
+
   it("a singular design", () => {
     const twice = f(1, 2, 2, 4, 3, 6, 4, 8, 5, 10);
     for (const model of [

@@ -26,6 +26,8 @@ export interface FittableModel {
   scores(params: Float64Array): Float64Array;
   /** Why no finite optimum exists at these parameters (e.g. perfect separation), if it can tell. */
   degeneracy(params: Float64Array): string | undefined;
+  /** Which samples sit at the edge of the response's range at these parameters, if any: a sign of divergence. */
+  boundary(params: Float64Array): string | undefined;
   /** The sum of score outer products Σ s sᵀ at params. */
   outerProductOfScores(params: Float64Array): SymmetricMatrix;
 }
@@ -142,24 +144,28 @@ export function fitModel(model: FittableModel, options?: FitOptions): ModelFit {
     if (degenerate) return stop(iteration - 1, false, degenerate);
     const information = model.hessian(theta).scale(-1);
     let step: Float64Array;
+    let singular: string | undefined;
     try {
       const factor = information.cholesky();
       const column = collinearColumn(information, factor.packed);
-      if (column >= 0) {
-        return stop(
-          iteration - 1,
-          false,
-          `the information matrix is singular: parameter ${column} is a linear combination of the ones before it (a rank-deficient design)`,
-        );
-      }
+      if (column >= 0) singular = `parameter ${column} is a linear combination of the ones before it`;
       step = factor.solve(model.gradient(theta));
     } catch (error) {
       if (!(error instanceof NotPositiveDefiniteError)) throw error;
-      return stop(
-        iteration - 1,
-        false,
-        `the information matrix is not positive definite at its leading minor ${error.minor} (a rank-deficient design)`,
-      );
+      singular = `it is not positive definite at its leading minor ${error.minor}`;
+      step = theta;
+    }
+    if (singular !== undefined) {
+      // Singular at the start means the design itself; singular later means the iterates ran
+      // off towards a boundary where samples stop carrying information.
+      const boundary = iteration === 1 ? undefined : model.boundary(theta);
+      const reason =
+        iteration === 1
+          ? `the information matrix is singular (${singular}): a rank-deficient design`
+          : boundary
+            ? `${boundary} (the information matrix became singular: ${singular})`
+            : `the information matrix became singular at iteration ${iteration} (${singular})`;
+      return stop(iteration - 1, false, reason);
     }
     const trial = new Float64Array(theta.length);
     let t = 1;
@@ -182,10 +188,7 @@ export function fitModel(model: FittableModel, options?: FitOptions): ModelFit {
     logLik = trialLogLik;
     if (small) return stop(iteration, true);
   }
-  const degenerate = model.degeneracy(theta);
-  return stop(
-    maxIterations,
-    false,
-    degenerate ?? `no convergence in the ${maxIterations} iteration${maxIterations === 1 ? "" : "s"} allowed`,
-  );
+  const limit = `no convergence in the ${maxIterations} iteration${maxIterations === 1 ? "" : "s"} allowed`;
+  const boundary = model.boundary(theta);
+  return stop(maxIterations, false, model.degeneracy(theta) ?? (boundary ? `${limit}; ${boundary}` : limit));
 }

@@ -143,6 +143,23 @@ export class GlmModel extends Model {
     return "perfect separation: every observed response has a fitted probability above 1 − 1e-8 and the coefficients grow without bound, so no finite MLE exists";
   }
 
+  boundary(params: Float64Array): string | undefined {
+    const eta = this.eta(params);
+    const y = this.design.y;
+    let count = 0;
+    if (this.glm.name === "logistic") {
+      for (let i = 0; i < this.n; i++) if ((y[i] === 1 ? eta[i] : -(eta[i] as number)) >= SEPARATED_MARGIN) count++;
+      if (count === 0) return undefined;
+      return `quasi-complete separation: ${count} of ${this.n} samples have a fitted probability above 1 − 1e-8 for their observed response and the coefficients grow without bound, so no finite MLE exists`;
+    }
+    if (this.glm.name === "poisson") {
+      for (let i = 0; i < this.n; i++) if (y[i] === 0 && (eta[i] as number) < -SEPARATED_MARGIN) count++;
+      if (count === 0) return undefined;
+      return `${count} of ${this.n} zero counts have fitted means below 1e-8 and the coefficients grow without bound, so no finite MLE exists`;
+    }
+    return undefined;
+  }
+
   private eta(params: Float64Array): Float64Array {
     return linearPredictor(this.design, checkParams(params, this.dim));
   }

@@ -42,6 +42,8 @@ export abstract class Model {
   abstract indicatorJacobian(params: Float64Array): Float64Array;
   /** @internal Why no finite MLE exists at these parameters, when the model can tell. */
   abstract degeneracy(params: Float64Array): string | undefined;
+  /** @internal Which samples are fitted at the edge of the response's range, a sign that the estimates diverge. */
+  abstract boundary(params: Float64Array): string | undefined;
 
   /** Σ_i s_i s_iᵀ at params (the "meat" of the sandwich), a sum. */
   outerProductOfScores(params: Float64Array): SymmetricMatrix {

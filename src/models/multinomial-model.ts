@@ -200,6 +200,15 @@ export class MultinomialModel extends Model {
     return "perfect separation: every observed class has a fitted probability above 1 − 1e-8 and the coefficients grow without bound, so no finite MLE exists";
   }
 
+  boundary(params: Float64Array): string | undefined {
+    const probs = this.probabilities(params);
+    const y = this.design.y;
+    let count = 0;
+    for (let i = 0; i < this.n; i++) if ((probs[i * this.classes + (y[i] as number)] as number) > SEPARATED) count++;
+    if (count === 0) return undefined;
+    return `quasi-complete separation: ${count} of ${this.n} samples have a fitted probability above 1 − 1e-8 for their observed class and the coefficients grow without bound, so no finite MLE exists`;
+  }
+
   /** Writes s_ik = (e_k − q_i) ⊗ x_i (the score if sample i had class k) at out[offset…]. */
   private outcomeScore(i: number, k: number, probs: Float64Array, out: Float64Array, offset: number): void {
     const { x, p } = this.design;
