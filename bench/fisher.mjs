@@ -39,6 +39,16 @@ function contenders(scores, rows, d) {
     toMean: 1,
     run: () => empiricalFisher(scores, d).packed,
   }));
+  // The same call writing into one result buffer kept across calls (not a fresh array each time).
+  if (availableBackends().includes("wasm-simd")) {
+    const out = new Float64Array((d * (d + 1)) / 2);
+    list.push({
+      column: "wasm-simd, out reused",
+      backend: "wasm-simd",
+      toMean: 1,
+      run: () => empiricalFisher(scores, d, { out }).packed,
+    });
+  }
   list.push({ column: "tiled JS", toMean: 1 / rows, run: () => tiledJsFisherSum(scores, rows, d) });
   list.push({
     column: "rank-1 JS",

@@ -6,7 +6,7 @@ import { runtime } from "./init.js";
 import { packedLength } from "./packed.js";
 import { streamChunks } from "./stream.js";
 import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
+import { assertDim, assertFloat64Array, assertLength, assertOptions, rowsOf, weightSum } from "./validate.js";
 
 /** Options of empiricalFisher(). */
 export interface EmpiricalFisherOptions {
@@ -16,6 +16,14 @@ export interface EmpiricalFisherOptions {
   centered?: boolean;
   /** "mean" (default) divides by Σ w; "sum" does not. */
   reduction?: "mean" | "sum";
+  /**
+   * A Float64Array of length dim(dim+1)/2 to write the packed result into, instead of a new
+   * array: the returned matrix's `packed` IS this array, so a later call with the same `out`
+   * overwrites it. For loops that compute one Fisher after another at large dim, where a
+   * fresh multi-megabyte result array costs the operating system's zero-filling of new pages
+   * on every call. Left untouched when the call throws.
+   */
+  out?: Float64Array;
 }
 
 /**
@@ -24,7 +32,7 @@ export interface EmpiricalFisherOptions {
  * (1/Σw) Σ w (s − s̄)(s − s̄)ᵀ. With `reduction: "sum"` the same without the 1/Σw.
  * @throws {TypeError} when scores or weights are not Float64Arrays.
  * @throws {RangeError} on a bad dim, a length that is not a multiple of dim, bad
- *   weights, or (for a mean) no row with positive weight.
+ *   weights, an `out` of the wrong length, or (for a mean) no row with positive weight.
  * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
  */
 export function empiricalFisher(scores: Float64Array, dim: number, options?: EmpiricalFisherOptions): SymmetricMatrix {
@@ -42,11 +50,19 @@ export function empiricalFisher(scores: Float64Array, dim: number, options?: Emp
       `\`scores\` must hold at least one row of positive weight to take a mean; received ${rows} rows of total weight ${total}.`,
     );
   }
+  const out = options?.out;
+  if (out !== undefined) {
+    assertFloat64Array("options.out", out);
+    assertLength("options.out", out, packedLength(dim), "the packed dim(dim+1)/2 entries of the result");
+  }
   if (options?.centered) {
     const acc = new FisherAccumulator(dim);
     try {
       acc.add(scores, weights === undefined ? {} : { weights });
-      return reduction === "mean" ? acc.covariance() : acc.comoment();
+      const result = reduction === "mean" ? acc.covariance() : acc.comoment();
+      if (out === undefined) return result;
+      out.set(result.packed);
+      return SymmetricMatrix.adopt(out, dim);
     } finally {
       acc.dispose();
     }
@@ -61,7 +77,7 @@ export function empiricalFisher(scores: Float64Array, dim: number, options?: Emp
     );
     if (bad) throw new NonFiniteError("scores", bad.row, bad.column, bad.value);
     if (reduction === "mean") k.scale(c, p, 1 / total);
-    return SymmetricMatrix.adopt(rt.read(c, p), dim);
+    return SymmetricMatrix.adopt(out === undefined ? rt.read(c, p) : rt.readInto(c, out), dim);
   } finally {
     rt.free(c);
   }

@@ -61,6 +61,12 @@ export class Runtime {
     return this.f64().slice(ptr / 8, ptr / 8 + n);
   }
 
+  /** Copies out.length f64 out of memory into `out`. */
+  readInto(ptr: number, out: Float64Array): Float64Array {
+    out.set(this.f64().subarray(ptr / 8, ptr / 8 + out.length));
+    return out;
+  }
+
   write(ptr: number, data: Float64Array): void {
     this.f64().set(data, ptr / 8);
   }
