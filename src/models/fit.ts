@@ -131,6 +131,32 @@ export function collinearColumn(information: SymmetricMatrix, factor: Float64Arr
   return -1;
 }
 
+/** (−H)⁻¹ ∇ℓ at θ, or why −H is singular there. */
+function newtonStep(model: FittableModel, theta: Float64Array): Float64Array | string {
+  const information = model.hessian(theta).scale(-1);
+  try {
+    const factor = information.cholesky();
+    const column = collinearColumn(information, factor.packed);
+    if (column >= 0) return `parameter ${column} is a linear combination of the ones before it`;
+    return factor.solve(model.gradient(theta));
+  } catch (error) {
+    if (!(error instanceof NotPositiveDefiniteError)) throw error;
+    return `it is not positive definite at its leading minor ${error.minor}`;
+  }
+}
+
+/**
+ * Singular at the start means the design itself; singular later means the iterates ran off
+ * towards a boundary where samples stop carrying information, which the model can name.
+ */
+function singularReason(model: FittableModel, theta: Float64Array, iteration: number, singular: string): string {
+  if (iteration === 1) return `the information matrix is singular (${singular}): a rank-deficient design`;
+  const boundary = model.boundary(theta);
+  return boundary
+    ? `${boundary} (the information matrix became singular: ${singular})`
+    : `the information matrix became singular at iteration ${iteration} (${singular})`;
+}
+
 /** Newton steps θ ← θ + t (−H)⁻¹ ∇ℓ, t halved until ℓ does not decrease. */
 export function fitModel(model: FittableModel, options?: FitOptions): ModelFit {
   const { maxIterations, tolerance, start } = fitOptions(options, model.dim);
@@ -142,31 +168,9 @@ export function fitModel(model: FittableModel, options?: FitOptions): ModelFit {
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const degenerate = model.degeneracy(theta);
     if (degenerate) return stop(iteration - 1, false, degenerate);
-    const information = model.hessian(theta).scale(-1);
-    let step: Float64Array;
-    let singular: string | undefined;
-    try {
-      const factor = information.cholesky();
-      const column = collinearColumn(information, factor.packed);
-      if (column >= 0) singular = `parameter ${column} is a linear combination of the ones before it`;
-      step = factor.solve(model.gradient(theta));
-    } catch (error) {
-      if (!(error instanceof NotPositiveDefiniteError)) throw error;
-      singular = `it is not positive definite at its leading minor ${error.minor}`;
-      step = theta;
-    }
-    if (singular !== undefined) {
-      // Singular at the start means the design itself; singular later means the iterates ran
-      // off towards a boundary where samples stop carrying information.
-      const boundary = iteration === 1 ? undefined : model.boundary(theta);
-      const reason =
-        iteration === 1
-          ? `the information matrix is singular (${singular}): a rank-deficient design`
-          : boundary
-            ? `${boundary} (the information matrix became singular: ${singular})`
-            : `the information matrix became singular at iteration ${iteration} (${singular})`;
-      return stop(iteration - 1, false, reason);
-    }
+    const newton = newtonStep(model, theta);
+    if (typeof newton === "string") return stop(iteration - 1, false, singularReason(model, theta, iteration, newton));
+    const step = newton;
     const trial = new Float64Array(theta.length);
     let t = 1;
     let trialLogLik = Number.NEGATIVE_INFINITY;
