@@ -12,4 +12,4 @@ for (const [name, file] of Object.entries(builds)) {
   const base64 = readFileSync(file).toString("base64");
   lines.push(`export const ${name.toUpperCase()}_WASM_BASE64 =\n  "${base64}";`, "");
 }
-writeFileSync("src/wasm/binaries.generated.ts", lines.join("\n"));
+writeFileSync("src/engine/wasm/binaries.generated.ts", lines.join("\n"));

@@ -3,11 +3,11 @@
 // (A = V diag(λ) Vᵀ, VᵀV = I, values ascending and equal between both entry points).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { symmetricEigen, symmetricEigenvalues } from "../src/eigen.js";
-import { EIGEN_CONVERGED } from "../src/eigen-kernels.js";
+import { packedIndex, packedLength } from "../src/base/packed-layout.js";
+import { EIGEN_CONVERGED } from "../src/engine/eigen-kernels.js";
+import { runtime } from "../src/engine/init.js";
 import { init } from "../src/index.js";
-import { runtime } from "../src/init.js";
-import { packedIndex, packedLength } from "../src/packed.js";
+import { symmetricEigen, symmetricEigenvalues } from "../src/linalg/eigen.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { guarded } from "./helpers/guarded.js";

@@ -1,10 +1,10 @@
 // The kernel ABI directly: results against the reference, no write outside the
 // output, and C untouched when the input holds a non-finite score.
 import { beforeAll, describe, expect, it } from "vitest";
+import { packedLength } from "../src/base/packed-layout.js";
+import { runtime } from "../src/engine/init.js";
+import { ALL_FINITE } from "../src/engine/kernels.js";
 import { init } from "../src/index.js";
-import { runtime } from "../src/init.js";
-import { ALL_FINITE } from "../src/kernels.js";
-import { packedLength } from "../src/packed.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { guarded } from "./helpers/guarded.js";

@@ -1,7 +1,7 @@
 // The data a model is built on: a row-major design matrix X (n × p) and a response
 // vector y, checked once at construction so the hot paths can trust them.
-import { NonFiniteError } from "../errors.js";
-import { assertDim, assertFloat64Array } from "../validate.js";
+import { NonFiniteError } from "../base/errors.js";
+import { assertDim, assertFloat64Array } from "../base/validate.js";
 
 /** A checked design: X row-major n × p and the responses y (length n). */
 export interface Design {

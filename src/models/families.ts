@@ -1,7 +1,7 @@
 // The three GLM families, each with its canonical link, as pointwise functions of the
 // linear predictor η. With a canonical link the second and third derivatives of log p
 // in η do not depend on y, which is why the expected Fisher equals −H at any parameters.
-import { logGamma } from "../log-gamma.js";
+import { logGamma } from "../statistics/log-gamma.js";
 
 /** Which exponential family a GLM model uses. */
 export type GlmFamilyName = "logistic" | "poisson" | "gaussian";

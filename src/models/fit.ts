@@ -2,10 +2,10 @@
 // canonical-link models here the observed information −H equals the expected Fisher, so
 // this is also Fisher scoring. A fit that cannot reach an optimum says why instead of
 // returning numbers that look like one.
-import { ConvergenceError, NotPositiveDefiniteError } from "../errors.js";
-import { sandwichCovariance } from "../sandwich.js";
-import type { SymmetricMatrix } from "../symmetric-matrix.js";
-import { assertFloat64Array, assertOptions } from "../validate.js";
+import { ConvergenceError, NotPositiveDefiniteError } from "../base/errors.js";
+import { assertFloat64Array, assertOptions } from "../base/validate.js";
+import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { sandwichCovariance } from "../statistics/sandwich.js";
 
 /** Options of Model.fit(). */
 export interface FitOptions {

@@ -1,9 +1,10 @@
 // Generalised linear models with canonical links: every per-sample quantity is a scalar
 // function of η_i = x_iᵀβ times x_i, x_i x_iᵀ or x_i ⊗ x_i ⊗ x_i, so the matrices are
 // weighted Gram matrices XᵀWX and run through the weighted rank-k kernel.
-import { empiricalFisher } from "../empirical-fisher.js";
-import { packedLength } from "../packed.js";
-import type { SymmetricMatrix } from "../symmetric-matrix.js";
+
+import { packedLength } from "../base/packed-layout.js";
+import { empiricalFisher } from "../curvature/empirical-fisher.js";
+import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import type { GlmFamily, GlmFamilyName } from "./families.js";
 import { Model } from "./model.js";

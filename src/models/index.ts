@@ -1,7 +1,8 @@
 // The built-in models: constructors that check their data once and return a Model.
-import { empiricalFisher } from "../empirical-fisher.js";
-import { NotPositiveDefiniteError } from "../errors.js";
-import { assertDim, assertOptions } from "../validate.js";
+
+import { NotPositiveDefiniteError } from "../base/errors.js";
+import { assertDim, assertOptions } from "../base/validate.js";
+import { empiricalFisher } from "../curvature/empirical-fisher.js";
 import { checkDesign, type Design, linearPredictor } from "./design.js";
 import { gaussian as gaussianFamily, logistic as logisticFamily, poisson as poissonFamily } from "./families.js";
 import { collinearColumn } from "./fit.js";

@@ -1,8 +1,8 @@
 // What every model offers, and the parts that are the same for all of them: the fit, the
 // outer product of scores and the information matrix test only need the per-sample pieces.
-import { empiricalFisher } from "../empirical-fisher.js";
-import { type InformationMatrixTestResult, informationMatrixTest } from "../information-matrix-test.js";
-import type { SymmetricMatrix } from "../symmetric-matrix.js";
+import { empiricalFisher } from "../curvature/empirical-fisher.js";
+import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { type InformationMatrixTestResult, informationMatrixTest } from "../statistics/information-matrix-test.js";
 import { type FitOptions, fitModel, type ModelFit } from "./fit.js";
 
 /** The family of a built-in model. */

@@ -2,9 +2,10 @@
 // Parameters are class-major, θ[c·p + j] = coefficient j of class c + 1, as statsmodels'
 // MNLogit flattens them. With q_i = p_i without the reference class, the score is
 // (e_{y_i} − q_i) ⊗ x_i and the Hessian −(diag q_i − q_i q_iᵀ) ⊗ x_i x_iᵀ.
-import { discreteExpectedFisher } from "../discrete-fisher.js";
-import { packedLength } from "../packed.js";
-import { SymmetricMatrix } from "../symmetric-matrix.js";
+
+import { packedLength } from "../base/packed-layout.js";
+import { discreteExpectedFisher } from "../curvature/discrete-fisher.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import { Model } from "./model.js";
 

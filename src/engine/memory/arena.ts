@@ -2,7 +2,8 @@
 // 16-byte aligned (one v128); freed blocks coalesce with their neighbours, so
 // disposing objects returns their memory for reuse. memory.grow detaches every
 // typed-array view, so callers re-create views after any alloc().
-import { type LinearMemory, MAX_PAGES, PAGE_BYTES } from "../kernels.js";
+import { MAX_PAGES, PAGE_BYTES } from "../../base/memory-limits.js";
+import type { LinearMemory } from "../kernels.js";
 
 const ALIGN = 16;
 

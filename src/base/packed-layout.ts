@@ -1,6 +1,6 @@
 // Packed symmetric storage, LAPACK 'U' (column-major upper = row-major lower), 0-based:
 // AP[i + j(j+1)/2] = A[i][j] for 0 <= i <= j < dim.
-import { MAX_PAGES, PAGE_BYTES } from "./kernels.js";
+import { MAX_PAGES, PAGE_BYTES } from "./memory-limits.js";
 
 /** Number of stored entries of a packed dim×dim symmetric matrix. */
 export function packedLength(dim: number): number {

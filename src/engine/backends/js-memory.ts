@@ -1,6 +1,7 @@
 // A growable ArrayBuffer that behaves like WebAssembly.Memory: grow() replaces the
 // buffer, so views taken before it see the old one, exactly as with wasm memory.
-import { type LinearMemory, MAX_PAGES, PAGE_BYTES } from "../kernels.js";
+import { MAX_PAGES, PAGE_BYTES } from "../../base/memory-limits.js";
+import type { LinearMemory } from "../kernels.js";
 
 export class JsMemory implements LinearMemory {
   private current: ArrayBuffer;

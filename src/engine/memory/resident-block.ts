@@ -1,6 +1,6 @@
 // A block of a backend's memory owned by a long-lived object: allocated in the active
 // backend, freed by dispose(), or by a finalizer when the owner is dropped undisposed.
-import { DisposedError } from "../errors.js";
+import { DisposedError } from "../../base/errors.js";
 import { runtime } from "../init.js";
 import type { Runtime } from "../runtime.js";
 

@@ -1,6 +1,7 @@
 // The two places where the Fisher meets optimisation and information geometry.
-import type { DampingOptions, SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertFloat64Array, assertLength } from "./validate.js";
+
+import { assertFloat64Array, assertLength } from "../base/validate.js";
+import type { DampingOptions, SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 function assertMatrix(value: unknown): void {
   // A structural check keeps this module free of a runtime import cycle.

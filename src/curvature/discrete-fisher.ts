@@ -1,9 +1,10 @@
 // The exact (expected) Fisher of a model with a discrete output: Σ_i Σ_k p_ik s_ik s_ikᵀ
 // is one weighted rank-k update over the n·K (sample, outcome) rows, weights p_ik.
+
+import { NonFiniteError } from "../base/errors.js";
+import { assertDim, assertFloat64Array, assertOptions } from "../base/validate.js";
+import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { empiricalFisher } from "./empirical-fisher.js";
-import { NonFiniteError } from "./errors.js";
-import type { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertFloat64Array, assertOptions } from "./validate.js";
 
 /** Options of discreteExpectedFisher(). */
 export interface DiscreteFisherOptions {

@@ -1,9 +1,9 @@
 // The Cholesky factor A + λI = UᵀU of a packed symmetric matrix, kept so that it
 // solves again and again without refactoring.
-import { NotPositiveDefiniteError } from "./errors.js";
-import { runtime } from "./init.js";
-import { packedLength } from "./packed.js";
-import { vectorCount } from "./validate.js";
+import { NotPositiveDefiniteError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
+import { vectorCount } from "../base/validate.js";
+import { runtime } from "../engine/init.js";
 
 const diagonalIndex = (j: number): number => (j * (j + 3)) / 2;
 

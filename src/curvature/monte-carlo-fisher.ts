@@ -1,9 +1,10 @@
 // A Monte-Carlo Fisher: F = E[s sᵀ] under the model, estimated from scores of outputs
 // drawn from the model itself (not from the data, which would give the empirical Fisher).
-import { FisherAccumulator } from "./accumulator.js";
-import { NonFiniteError } from "./errors.js";
-import type { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertOptions } from "./validate.js";
+
+import { NonFiniteError } from "../base/errors.js";
+import { assertDim, assertOptions } from "../base/validate.js";
+import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { FisherAccumulator } from "./fisher-accumulator.js";
 
 /** Options of monteCarloFisher(). */
 export interface MonteCarloFisherOptions {

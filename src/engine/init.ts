@@ -1,10 +1,10 @@
 // Backend selection. init() compiles and instantiates once per backend; compute
 // is synchronous after it.
 
+import { assertOptions } from "../base/validate.js";
 import { createJsKernels } from "./backends/js-kernels.js";
 import { JsMemory } from "./backends/js-memory.js";
 import { type BackendName, Runtime } from "./runtime.js";
-import { assertOptions } from "./validate.js";
 import { canRun, hasWebAssembly, instantiate } from "./wasm/instantiate.js";
 
 export type { BackendName } from "./runtime.js";

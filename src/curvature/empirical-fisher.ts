@@ -1,12 +1,13 @@
 // The one-shot empirical Fisher: the weighted rank-k update of a whole batch,
 // streamed through the kernel in chunks.
-import { FisherAccumulator } from "./accumulator.js";
-import { NonFiniteError } from "./errors.js";
-import { runtime } from "./init.js";
-import { packedLength } from "./packed.js";
-import { streamChunks } from "./stream.js";
-import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertFloat64Array, assertLength, assertOptions, rowsOf, weightSum } from "./validate.js";
+
+import { NonFiniteError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
+import { assertDim, assertFloat64Array, assertLength, assertOptions, rowsOf, weightSum } from "../base/validate.js";
+import { runtime } from "../engine/init.js";
+import { streamChunks } from "../engine/stream.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { FisherAccumulator } from "./fisher-accumulator.js";
 
 /** Options of empiricalFisher(). */
 export interface EmpiricalFisherOptions {

@@ -1,7 +1,8 @@
 // Curvature by finite differences, for users who have only a function: the Hessian
 // of a log-likelihood from its values, or the symmetrised Jacobian of its gradient.
-import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertAllFinite, assertFloat64Array } from "./validate.js";
+
+import { assertAllFinite, assertFloat64Array } from "../base/validate.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /** Options of numericalHessian() and scoreJacobian(). */
 export interface FiniteDifferenceOptions {

@@ -2,12 +2,13 @@
 // outer-product-of-gradients form of Chesher and Lancaster and, given the Jacobian of the
 // indicators, in White's own form. Gram matrices of the n-row batches run through the
 // rank-k kernel; the small factorizations on top of them are plain TypeScript.
+
+import { NonFiniteError } from "../base/errors.js";
+import { packedIndex, packedLength } from "../base/packed-layout.js";
+import { assertAllFinite, assertDim, assertFloat64Array, assertOptions, rowsOf } from "../base/validate.js";
+import { empiricalFisher } from "../curvature/empirical-fisher.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { chiSquareSurvival } from "./chi-square.js";
-import { empiricalFisher } from "./empirical-fisher.js";
-import { NonFiniteError } from "./errors.js";
-import { packedIndex, packedLength } from "./packed.js";
-import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertAllFinite, assertDim, assertFloat64Array, assertOptions, rowsOf } from "./validate.js";
 
 /** Options of informationMatrixTest(). */
 export interface InformationMatrixTestOptions {

@@ -1,5 +1,5 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
-import { MAX_DIM, packedLength } from "./packed.js";
+import { MAX_DIM, packedLength } from "./packed-layout.js";
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

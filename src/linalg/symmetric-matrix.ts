@@ -1,9 +1,7 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
-import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
-import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
-import { runtime } from "./init.js";
-import { packedIndex, packedLength } from "./packed.js";
+
+import { packedIndex, packedLength } from "../base/packed-layout.js";
 import {
   assertAllFinite,
   assertDim,
@@ -12,7 +10,10 @@ import {
   assertLength,
   dampingOf,
   vectorCount,
-} from "./validate.js";
+} from "../base/validate.js";
+import { runtime } from "../engine/init.js";
+import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
+import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 
 /** Damping for the Cholesky-based methods. */
 export interface DampingOptions {

@@ -1,9 +1,9 @@
 // Symmetric eigen-decomposition of a packed 'U' matrix through the active backend:
 // Householder tridiagonalization, then implicit QL, with the basis formed and
 // rotated when vectors are wanted. Input is assumed validated (finite, right length).
-import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "./eigen-kernels.js";
-import { runtime } from "./init.js";
-import type { Runtime } from "./runtime.js";
+import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "../engine/eigen-kernels.js";
+import { runtime } from "../engine/init.js";
+import type { Runtime } from "../engine/runtime.js";
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */

@@ -35,7 +35,3 @@ export interface LinearMemory {
   readonly buffer: ArrayBuffer;
   grow(deltaPages: number): number;
 }
-
-export const PAGE_BYTES = 65536;
-/** 32-bit WebAssembly memory: 65536 pages of 64 KiB. */
-export const MAX_PAGES = 65536;

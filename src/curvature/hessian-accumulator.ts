@@ -1,11 +1,11 @@
 // A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
 // packed storage: the observed-information side of F = −E[∇² log p].
-import { EmptyAccumulatorError, NonFiniteError } from "./errors.js";
-import { ResidentBlock } from "./memory/resident-block.js";
-import { packedLength } from "./packed.js";
-import type { Runtime } from "./runtime.js";
-import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertFloat64Array, assertOptions, weightSum } from "./validate.js";
+import { EmptyAccumulatorError, NonFiniteError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
+import { assertDim, assertFloat64Array, assertOptions, weightSum } from "../base/validate.js";
+import { ResidentBlock } from "../engine/memory/resident-block.js";
+import type { Runtime } from "../engine/runtime.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /** Options of HessianAccumulator.add(). */
 export interface AddHessiansOptions {

@@ -9,9 +9,9 @@
 //  32  mean                  dim × f64 (weighted mean score)
 //   …  comoment              dim(dim+1)/2 × f64 (packed 'U' Σ w (s − mean)(s − mean)ᵀ)
 //   …  CRC-32 of all bytes before it, u32
-import { crc32 } from "./crc32.js";
-import { SerializationError } from "./errors.js";
-import { MAX_DIM, packedLength } from "./packed.js";
+import { crc32 } from "../base/crc32.js";
+import { SerializationError } from "../base/errors.js";
+import { MAX_DIM, packedLength } from "../base/packed-layout.js";
 
 const MAGIC = [0x46, 0x57, 0x41, 0x43]; // "FWAC"
 export const FORMAT_VERSION = 1;

@@ -5,15 +5,16 @@
 //   M = M_a + M_b + (W_a W_b / W) δ δᵀ,  μ = μ_a + (W_b / W) δ,  δ = μ_b − μ_a.
 // Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
 // uncentered Fisher is then M / W + μ μᵀ.
-import { type AccumulatorState, decodeState, encodeState } from "./accumulator-format.js";
-import { EmptyAccumulatorError, NonFiniteError, SerializationError } from "./errors.js";
-import { ALL_FINITE } from "./kernels.js";
-import { ResidentBlock } from "./memory/resident-block.js";
-import { packedLength } from "./packed.js";
-import { CHUNK_ROWS, type Runtime, type Staging } from "./runtime.js";
-import { type Chunk, streamChunks } from "./stream.js";
-import { SymmetricMatrix } from "./symmetric-matrix.js";
-import { assertDim, assertOptions, rowsOf, weightSum } from "./validate.js";
+
+import { EmptyAccumulatorError, NonFiniteError, SerializationError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
+import { assertDim, assertOptions, rowsOf, weightSum } from "../base/validate.js";
+import { ALL_FINITE } from "../engine/kernels.js";
+import { ResidentBlock } from "../engine/memory/resident-block.js";
+import { CHUNK_ROWS, type Runtime, type Staging } from "../engine/runtime.js";
+import { type Chunk, streamChunks } from "../engine/stream.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { type AccumulatorState, decodeState, encodeState } from "./fisher-accumulator-format.js";
 
 /** Options of FisherAccumulator.add(). */
 export interface AddOptions {
