@@ -1,5 +1,5 @@
 // Seeded random numbers, so every property test is reproducible.
-import { mulberry32 } from "../../tools/seeded-random.mjs";
+import { mulberry32 } from "../../tools/seeded-random.js";
 
 /** Uniform numbers on [0, 1) from a seed. */
 export const uniform: (seed: number) => () => number = mulberry32;

@@ -2,14 +2,14 @@
 // They are the baseline the wasm kernels must beat, so the tiled one is tuned, not naive.
 
 /** Packed length d(d+1)/2. */
-function packedLength(d) {
+function packedLength(d: number): number {
   return (d * (d + 1)) / 2;
 }
 
-function outputFor(d, out) {
+function outputFor(d: number, out?: Float64Array): Float64Array {
   const p = packedLength(d);
   if (out === undefined) return new Float64Array(p);
-  if (!(out instanceof Float64Array) || out.length !== p) {
+  if (out.length !== p) {
     throw new RangeError(`out must be a Float64Array of length ${p}`);
   }
   return out.fill(0);
@@ -19,7 +19,7 @@ function outputFor(d, out) {
  * The textbook loop: one packed rank-1 update per row. Every update streams the whole
  * packed matrix through memory for two flops per entry, which is why it is slow.
  */
-export function rank1JsFisherSum(scores, rows, d, out) {
+export function rank1JsFisherSum(scores: Float64Array, rows: number, d: number, out?: Float64Array): Float64Array {
   const c = outputFor(d, out);
   for (let r = 0; r < rows; r++) {
     const row = r * d;
@@ -42,14 +42,10 @@ const ROW_BLOCK = 16;
  * Register-tiled packed SYRK. For each block of rows, C is swept in 4×2 tiles
  * (rows i0..i0+3, columns j0, j0+1); each tile keeps its 8 sums in locals across the
  * block, so the inner loop does 6 loads for 16 flops and never touches C. Scores are
- * read in place (no packing copy), row-major with stride d.
- * @param {Float64Array} scores row-major rows × d
- * @param {number} rows
- * @param {number} d
- * @param {Float64Array} [out] reused output of length d(d+1)/2; overwritten
- * @returns {Float64Array} packed 'U' Σ_r s_r s_rᵀ
+ * read in place (no packing copy), row-major with stride d. Returns packed 'U' Σ_r s_r s_rᵀ
+ * in `out` (overwritten) when given, else in a new array.
  */
-export function tiledJsFisherSum(scores, rows, d, out) {
+export function tiledJsFisherSum(scores: Float64Array, rows: number, d: number, out?: Float64Array): Float64Array {
   const c = outputFor(d, out);
   for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
     accumulateBlock(scores, r0 * d, Math.min(rows, r0 + ROW_BLOCK) * d, d, c);
@@ -58,7 +54,7 @@ export function tiledJsFisherSum(scores, rows, d, out) {
 }
 
 /** Adds the rows in scores[start, end) to c. */
-function accumulateBlock(s, start, end, d, c) {
+function accumulateBlock(s: Float64Array, start: number, end: number, d: number, c: Float64Array): void {
   let j0 = 0;
   for (; j0 + 2 <= d; j0 += 2) {
     const c0 = (j0 * (j0 + 1)) / 2; // column j0

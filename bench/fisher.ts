@@ -1,12 +1,15 @@
-// Times empiricalFisher end to end on every backend against plain-JS peers and prints
-// GFLOP/s as a markdown table (also written to bench/results/fisher.md).
+// Times empiricalFisher end to end on every backend against plain-JS and library peers and
+// prints GFLOP/s as a markdown table (also written to bench/results/fisher.md).
 // Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
-import { availableBackends, empiricalFisher, init } from "../dist/index.mjs";
-import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
-import { mlMatrixGram } from "./peers/ml-matrix.mjs";
-import { tfjsWasmGram, tfjsWasmReady } from "./peers/tfjs-wasm.mjs";
-import { rank1JsFisherSum, tiledJsFisherSum } from "./peers/tiled-js.mjs";
-import { flops, randomScores, SHAPES } from "./shapes.mjs";
+import { availableBackends, type BackendName, empiricalFisher, init } from "fisher-wasm";
+import { fisherFlops } from "./lib/gflops.js";
+import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
+import { relativeError } from "./lib/relative-error.js";
+import { report } from "./lib/report.js";
+import { mlMatrixGram } from "./peers/ml-matrix.js";
+import { tfjsWasmGram, tfjsWasmReady } from "./peers/tfjs-wasm.js";
+import { rank1JsFisherSum, tiledJsFisherSum } from "./peers/tiled-js.js";
+import { SHAPES, shapeScores } from "./shapes.js";
 
 const TOLERANCE = 1e-12;
 // float32 sums of N products: agreement to a few units of its 6e-8 rounding, scaled by √N-ish growth.
@@ -15,27 +18,40 @@ const FLOAT32_TOLERANCE = 1e-4;
 const RANK1_MAX_FLOPS = 1e9;
 // Rows of each shape on which the tiled peer, the reference for everything else, is checked against rank-1.
 const PEER_CHECK_ROWS = 32;
-const SKIPPED = "—";
 
-function selectShapes() {
-  let shapes = SHAPES;
+/** One column of the table: what it runs, and how its result compares with the packed mean. */
+interface Contender {
+  column: string;
+  /** The library backend to activate first; peers have none. */
+  backend?: BackendName;
+  /** The factor from the contender's result to the mean: 1, or 1/N for the peers, which return the sum. */
+  toMean: number;
+  /** Left out at this shape, because one call would take over a second. */
+  skip?: boolean;
+  /** The result is the dense row-major d×d matrix, not the packed upper triangle. */
+  dense?: boolean;
+  tolerance?: number;
+  run: () => Float64Array | Float32Array;
+}
+
+function selectShapes(): (typeof SHAPES)[number][] {
+  let shapes = [...SHAPES];
   const wanted = process.env.BENCH_SHAPES;
   if (wanted) {
     const ds = wanted.split(",").map((v) => Number(v.trim()));
     const known = SHAPES.map(([, d]) => d);
     const unknown = ds.filter((d) => !known.includes(d));
     if (unknown.length > 0) fail(`BENCH_SHAPES has unknown d ${unknown.join(", ")}; known: ${known.join(", ")}.`);
-    shapes = SHAPES.filter(([, d]) => ds.includes(d));
+    shapes = shapes.filter(([, d]) => ds.includes(d));
   }
   return QUICK ? shapes.slice(0, 2) : shapes;
 }
 
 /** What runs in each column for a shape: library backends first, then the peers. */
-function contenders(scores, rows, d) {
-  const list = availableBackends().map((name) => ({
+function contenders(scores: Float64Array, rows: number, d: number): Contender[] {
+  const list: Contender[] = availableBackends().map((name) => ({
     column: name,
     backend: name,
-    // empiricalFisher returns the mean; the peers return the sum.
     toMean: 1,
     run: () => empiricalFisher(scores, d).packed,
   }));
@@ -53,10 +69,10 @@ function contenders(scores, rows, d) {
   list.push({
     column: "rank-1 JS",
     toMean: 1 / rows,
-    skip: flops(rows, d) > RANK1_MAX_FLOPS,
+    skip: fisherFlops(rows, d) > RANK1_MAX_FLOPS,
     run: () => rank1JsFisherSum(scores, rows, d),
   });
-  list.push({ column: "ml-matrix gram", toMean: 1 / rows, dense: true, run: mlMatrixGram(scores, rows, d) });
+  list.push({ column: "ml-matrix gram()", toMean: 1 / rows, dense: true, run: mlMatrixGram(scores, rows, d) });
   list.push({
     column: "tfjs-wasm f32",
     toMean: 1 / rows,
@@ -68,32 +84,38 @@ function contenders(scores, rows, d) {
 }
 
 /** The upper triangle of a dense row-major d×d result, in packed 'U' order. */
-function packUpper(dense, d) {
+function packUpper(dense: ArrayLike<number>, d: number): Float64Array {
   const out = new Float64Array((d * (d + 1)) / 2);
   for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = dense[i * d + j];
   return out;
 }
 
-async function activate(contender) {
+async function activate(contender: Contender): Promise<void> {
   if (contender.backend) await init({ backend: contender.backend });
 }
 
 /** Checks every contender against the tiled peer before anything is timed; returns seconds per call. */
-async function verify(list, scores, rows, d, label) {
+async function verify(
+  list: Contender[],
+  scores: Float64Array,
+  rows: number,
+  d: number,
+  label: string,
+): Promise<Map<string, number>> {
   const head = Math.min(rows, PEER_CHECK_ROWS);
   const headScores = scores.subarray(0, head * d);
   const peerError = relativeError(tiledJsFisherSum(headScores, head, d), rank1JsFisherSum(headScores, head, d));
   if (!(peerError <= TOLERANCE)) fail(`${label}: tiled JS disagrees with rank-1 JS (relative error ${peerError}).`);
 
   const reference = tiledJsFisherSum(scores, rows, d).map((v) => v / rows);
-  const seconds = new Map();
+  const seconds = new Map<string, number>();
   for (const contender of list) {
     if (contender.skip) continue;
     await activate(contender);
-    const { packed: result, seconds: s } = timeOnce(contender.run);
+    const { result, seconds: s } = timeOnce(contender.run);
     const packed = contender.dense ? packUpper(result, d) : result;
     const error = relativeError(
-      packed.map((v) => v * contender.toMean),
+      Float64Array.from(packed, (v) => v * contender.toMean),
       reference,
     );
     const tolerance = contender.tolerance ?? TOLERANCE;
@@ -105,45 +127,38 @@ async function verify(list, scores, rows, d, label) {
   return seconds;
 }
 
-async function main() {
+export async function fisherSuite(): Promise<void> {
   await tfjsWasmReady();
-  const shapes = selectShapes();
-  const table = [];
-  let columns = [];
-  for (const [rows, d] of shapes) {
+  const table: string[][] = [];
+  let columns: string[] = [];
+  for (const [rows, d] of selectShapes()) {
     const label = `${rows} × ${d}`;
-    const scores = randomScores(rows, d);
+    const scores = shapeScores(rows, d);
     const list = contenders(scores, rows, d);
     columns = list.map((c) => c.column);
     const seconds = await verify(list, scores, rows, d, label);
     // The last diagonal entry, C[d-1][d-1]: a sum of squares, so never zero for random scores.
     const probe = (d * (d + 1)) / 2 - 1;
-    const cells = [];
+    const cells = [label];
     for (const contender of list) {
-      if (contender.skip) {
+      const verified = seconds.get(contender.column);
+      if (verified === undefined) {
         cells.push(SKIPPED);
         continue;
       }
       await activate(contender);
-      const stats = measure(
-        `${contender.column} ${label}`,
-        contender.run,
-        seconds.get(contender.column),
-        (p) => p[probe],
-      );
-      const gflops = flops(rows, d) / stats.mean / 1e9;
+      const stats = measure(`${contender.column} ${label}`, contender.run, verified, (p) => p[probe]);
+      const gflops = fisherFlops(rows, d) / stats.mean / 1e9;
       const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
       console.error(`${label} ${contender.column}: ${gflops.toFixed(2)} GFLOP/s ${spread}`);
       cells.push(gflops.toFixed(1));
     }
-    table.push({ label, cells });
+    table.push(cells);
   }
   report(
     "fisher",
     "empiricalFisher end to end: GFLOP/s, flops = N·d·(d+1), mean time per call from Benchmark.js",
     ["N × d", ...columns],
-    table.map((row) => [row.label, ...row.cells]),
+    table,
   );
 }
-
-export const fisherSuite = main;

@@ -1,8 +1,8 @@
-// mulberry32: a small, fast, seedable uniform generator on [0, 1). Tests, benchmarks
-// and the demo use it so that every run sees the same numbers.
+// mulberry32: a small, fast, seedable uniform generator on [0, 1). Tests, benchmarks,
+// the examples, the demo and the command line use it so that every run sees the same numbers.
 
 /** A generator of uniform numbers on [0, 1) from a 32-bit seed. */
-export function mulberry32(seed) {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

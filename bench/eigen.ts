@@ -2,22 +2,38 @@
 // only and the full eigh, on wasm-simd and (at d = 256) the plain-TypeScript backend,
 // beside ml-matrix's dense EigenvalueDecomposition, which always forms the vectors.
 // Prints ms per call as a markdown table (also written to bench/results/eigen.md).
-// Part of `npm run bench`; alone: `node bench/eigen.mjs` after `npm run build`.
-import { pathToFileURL } from "node:url";
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { init, SymmetricMatrix } from "../dist/index.mjs";
-import { mulberry32 } from "../tools/seeded-random.mjs";
-import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+import { type BackendName, init, SymmetricMatrix } from "fisher-wasm";
+import { mulberry32 } from "../tools/seeded-random.js";
+import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
+import { relativeError } from "./lib/relative-error.js";
+import { report } from "./lib/report.js";
+import { mlMatrixEigenvalues } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 128] : [256, 512];
 // One plain-TypeScript eigh at d = 512 takes over a second; the reference runs at the smaller size only.
 const JS_MAX_DIM = QUICK ? 64 : 256;
 // Eigenvalues of a matrix with norm ≈ 5 from two backward-stable methods agree to a few ε·‖A‖.
 const TOLERANCE = 1e-10;
-const SKIPPED = "—";
+
+interface Column {
+  column: string;
+  /** The library backend; ml-matrix has none. */
+  backend?: BackendName;
+  /** Eigenvalues only, or the full eigh (whose values are compared). */
+  valuesOnly: boolean;
+  maxDim?: number;
+}
+
+const COLUMNS: Column[] = [
+  { column: "wasm-simd eigenvalues", backend: "wasm-simd", valuesOnly: true },
+  { column: "wasm-simd eigh", backend: "wasm-simd", valuesOnly: false },
+  { column: "js eigenvalues", backend: "js", valuesOnly: true, maxDim: JS_MAX_DIM },
+  { column: "js eigh", backend: "js", valuesOnly: false, maxDim: JS_MAX_DIM },
+  { column: "ml-matrix eigh", valuesOnly: false },
+];
 
 /** Seeded SPD matrix B Bᵀ / d + I (B uniform on (−1, 1)): a Fisher-like spread of eigenvalues. */
-function spd(d, seed) {
+function spd(d: number, seed: number): Float64Array {
   const next = mulberry32(seed);
   const b = Float64Array.from({ length: d * d }, () => 2 * next() - 1);
   const dense = new Float64Array(d * d);
@@ -33,37 +49,29 @@ function spd(d, seed) {
   return dense;
 }
 
-async function main() {
-  const columns = [
-    { column: "wasm-simd eigenvalues", backend: "wasm-simd", values: true },
-    { column: "wasm-simd eigh", backend: "wasm-simd", values: false },
-    { column: "js eigenvalues", backend: "js", values: true, maxDim: JS_MAX_DIM },
-    { column: "js eigh", backend: "js", values: false, maxDim: JS_MAX_DIM },
-    { column: "ml-matrix eigh", values: false },
-  ];
-  const rows = [];
+/** The ascending eigenvalues, computed as the column says; activates its backend first. */
+async function runner(c: Column, matrix: SymmetricMatrix, dense: Float64Array, d: number): Promise<() => Float64Array> {
+  if (c.backend === undefined) return mlMatrixEigenvalues(dense, d);
+  await init({ backend: c.backend });
+  return c.valuesOnly ? () => matrix.eigenvalues() : () => matrix.eigh().values;
+}
+
+export async function eigenSuite(): Promise<void> {
+  const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
     const matrix = SymmetricMatrix.fromDense(dense, d);
-    const mlInput = new Matrix(Array.from({ length: d }, (_, i) => Array.from(dense.subarray(i * d, (i + 1) * d))));
     const cells = [`${d}`];
-    let reference;
-    for (const c of columns) {
+    let reference: Float64Array | undefined;
+    for (const c of COLUMNS) {
       if (c.maxDim !== undefined && d > c.maxDim) {
         cells.push(SKIPPED);
         continue;
       }
-      let run;
-      if (c.backend === undefined) {
-        run = () =>
-          Float64Array.from(new EigenvalueDecomposition(mlInput, { assumeSymmetric: true }).realEigenvalues).sort();
-      } else {
-        await init({ backend: c.backend });
-        run = c.values ? () => matrix.eigenvalues() : () => matrix.eigh().values;
-      }
+      const run = await runner(c, matrix, dense, d);
       const first = timeOnce(run);
-      reference ??= first.packed;
-      const error = relativeError(first.packed, reference);
+      reference ??= first.result;
+      const error = relativeError(first.result, reference);
       if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} eigenvalues differ from the first column's (${error}).`);
       const stats = measure(`eigen d=${d} ${c.column}`, run, first.seconds, (values) => values[d - 1]);
       const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
@@ -75,11 +83,7 @@ async function main() {
   report(
     "eigen",
     "Symmetric eigen-decomposition of a packed SPD matrix end to end: ms per call, mean from Benchmark.js",
-    ["d", ...columns.map((c) => c.column)],
+    ["d", ...COLUMNS.map((c) => c.column)],
     rows,
   );
 }
-
-export const eigenSuite = main;
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

@@ -1,18 +1,27 @@
 // Packed Cholesky A + λI = UᵀU end to end (copies in and out included) on every
 // backend, beside ml-matrix's dense CholeskyDecomposition, in GFLOP/s with d³/3 flops.
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { availableBackends, init, SymmetricMatrix } from "../dist/index.mjs";
-import { mulberry32 } from "../tools/seeded-random.mjs";
-import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+import { availableBackends, type BackendName, init, SymmetricMatrix } from "fisher-wasm";
+import { mulberry32 } from "../tools/seeded-random.js";
+import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
+import { relativeError } from "./lib/relative-error.js";
+import { report } from "./lib/report.js";
+import { mlMatrixCholeskyUpper } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 256] : [256, 1024, 2048];
 const TOLERANCE = 1e-10;
-const SKIPPED = "—";
 // One plain-JS call at d = 2048 takes several seconds; the unblocked reference beyond this is left out.
 const JS_MAX_DIM = 1024;
 
+interface Contender {
+  column: string;
+  backend?: BackendName;
+  skip?: boolean;
+  /** The upper factor U in packed 'U' order. */
+  run: () => Float64Array;
+}
+
 /** A well-conditioned SPD matrix: random symmetric off-diagonal entries of size 1/d, diagonal in [1, 2). */
-function spd(d, seed) {
+function spd(d: number, seed: number): Float64Array {
   const next = mulberry32(seed);
   const dense = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
@@ -26,28 +35,20 @@ function spd(d, seed) {
   return dense;
 }
 
-/** ml-matrix's upper factor (Lᵀ) in packed 'U' order, to compare with ours. */
-function packedUpper(lower, d) {
-  const out = new Float64Array((d * (d + 1)) / 2);
-  for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) out[i + (j * (j + 1)) / 2] = lower.get(j, i);
-  return out;
-}
-
-export async function choleskySuite() {
+export async function choleskySuite(): Promise<void> {
   const backends = availableBackends();
-  const rows = [];
+  const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
     const packed = SymmetricMatrix.fromDense(dense, d);
-    const mlInput = new Matrix(Array.from({ length: d }, (_, i) => Array.from(dense.subarray(i * d, (i + 1) * d))));
-    const contenders = [
+    const contenders: Contender[] = [
       ...backends.map((name) => ({
         column: name,
         backend: name,
         skip: name === "js" && d > JS_MAX_DIM,
         run: () => packed.cholesky().packed,
       })),
-      { column: "ml-matrix", run: () => packedUpper(new CholeskyDecomposition(mlInput).lowerTriangularMatrix, d) },
+      { column: "ml-matrix", run: mlMatrixCholeskyUpper(dense, d) },
     ];
     await init({ backend: "wasm-simd" });
     const reference = packed.cholesky().packed;
@@ -59,7 +60,7 @@ export async function choleskySuite() {
       }
       if (c.backend) await init({ backend: c.backend });
       const first = timeOnce(c.run);
-      const error = relativeError(first.packed, reference);
+      const error = relativeError(first.result, reference);
       if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} factor differs from wasm-simd (relative error ${error}).`);
       const stats = measure(`cholesky ${c.column} d=${d}`, c.run, first.seconds, (u) => u[0]);
       const gflops = d ** 3 / 3 / stats.mean / 1e9;

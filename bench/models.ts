@@ -1,15 +1,18 @@
 // The models' expected Fisher against the bare kernel: a logistic model's XᵀWX (linear
 // predictor, weights and the weighted rank-k update, end to end) beside empiricalFisher(X)
 // on the same n × p, unweighted. Target: within 1.3× of the bare kernel's time.
-import { availableBackends, empiricalFisher, init, models } from "../dist/index.mjs";
-import { mulberry32 } from "../tools/seeded-random.mjs";
-import { fail, measure, QUICK, relativeError, report, timeOnce } from "./lib/harness.mjs";
+import { availableBackends, empiricalFisher, init, models } from "fisher-wasm";
+import { mulberry32 } from "../tools/seeded-random.js";
+import { fisherFlops } from "./lib/gflops.js";
+import { fail, measure, QUICK, timeOnce } from "./lib/harness.js";
+import { relativeError } from "./lib/relative-error.js";
+import { report } from "./lib/report.js";
 
-const SHAPES = QUICK ? [[2000, 32]] : [[100_000, 256]];
+const SHAPES: [n: number, p: number][] = QUICK ? [[2000, 32]] : [[100_000, 256]];
 const TARGET_RATIO = 1.3;
 
 /** X with entries uniform on [−1, 1), y alternating 0 and 1, β small so p(1 − p) varies. */
-function data(n, p) {
+function data(n: number, p: number): { x: Float64Array; y: Float64Array; beta: Float64Array } {
   const next = mulberry32(n + p);
   const x = new Float64Array(n * p);
   for (let k = 0; k < x.length; k++) x[k] = 2 * next() - 1;
@@ -18,8 +21,19 @@ function data(n, p) {
   return { x, y, beta };
 }
 
-export async function modelsSuite() {
-  const rows = [];
+/** XᵀWX with W = p(1 − p), recomputed through the weighted kernel directly. */
+function weightedGram(x: Float64Array, beta: Float64Array, n: number, p: number): Float64Array {
+  const eta = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) eta[i] += x[i * p + j] * beta[j];
+  const weights = eta.map((t) => {
+    const q = 1 / (1 + Math.exp(-t));
+    return q * (1 - q);
+  });
+  return empiricalFisher(x, p, { weights, reduction: "sum" }).packed;
+}
+
+export async function modelsSuite(): Promise<void> {
+  const rows: string[][] = [];
   for (const [n, p] of SHAPES) {
     const { x, y, beta } = data(n, p);
     for (const backend of availableBackends().filter((name) => name !== "js")) {
@@ -28,17 +42,9 @@ export async function modelsSuite() {
       const expected = () => model.expectedFisher(beta).packed;
       const bare = () => empiricalFisher(x, p, { reduction: "sum" }).packed;
       const first = timeOnce(expected);
-      // XᵀWX with W = p(1 − p), recomputed here through the weighted kernel directly.
-      const eta = new Float64Array(n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) eta[i] += x[i * p + j] * beta[j];
-      const weights = eta.map((t) => {
-        const q = 1 / (1 + Math.exp(-t));
-        return q * (1 - q);
-      });
-      const check = empiricalFisher(x, p, { weights, reduction: "sum" }).packed;
-      const error = relativeError(first.packed, check);
+      const error = relativeError(first.result, weightedGram(x, beta, n, p));
       if (!(error <= 1e-12)) fail(`${backend} n=${n} p=${p}: expectedFisher differs from XᵀWX by ${error}.`);
-      const flops = n * p * (p + 1);
+      const flops = fisherFlops(n, p);
       const bareStats = measure(`bare ${backend}`, bare, timeOnce(bare).seconds, (u) => u[0]);
       const modelStats = measure(`expectedFisher ${backend}`, expected, first.seconds, (u) => u[0]);
       const ratio = modelStats.mean / bareStats.mean;
