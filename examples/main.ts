@@ -3,12 +3,25 @@
 // information matrix test, streaming accumulation and the kernel's speed.
 //
 // Run with `npm start` (builds dist/ first).
+import { readFileSync } from "node:fs";
+import {
+  availableBackends,
+  backend,
+  empiricalFisher,
+  FisherAccumulator,
+  type GlmModel,
+  HessianAccumulator,
+  init,
+  models,
+  naturalGradient,
+  numericalHessian,
+} from "fisher-wasm";
+import { fisherFlops, measureGflops } from "../bench/lib/gflops.js";
+import { randomScores } from "../bench/lib/random-scores.js";
+import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.js";
+import { SPECTOR_NAMES, spectorDesign } from "./lib/spector.js";
 
-import { mulberry32 } from "../tools/seeded-random.mjs";
-import { readNumericCsv } from "./lib/csv.mjs";
-import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.mjs";
-
-const NAMES = ["GPA", "TUCE", "PSI", "const"];
+const NAMES = SPECTOR_NAMES;
 const D = NAMES.length;
 
 // statsmodels 0.13.5, Logit(GRADE, [GPA, TUCE, PSI, const]).fit(method="newton", tol=1e-12).
@@ -20,56 +33,30 @@ const STATSMODELS = {
 };
 
 const log = (line = "") => console.log(line);
-const heading = (title) => log(`\n== ${title} ==`);
-
-async function loadLibrary() {
-  try {
-    return await import("../dist/index.mjs");
-  } catch (err) {
-    if (err?.code === "ERR_MODULE_NOT_FOUND") throw new Error("dist/index.mjs not found: run `npm run build` first");
-    throw err;
-  }
-}
+const heading = (title: string) => log(`\n== ${title} ==`);
 
 /** X (rows × 4: GPA, TUCE, PSI, const) and y (GRADE) from data/spector.csv. */
 function loadSpector() {
-  const csv = readNumericCsv(new URL("../data/spector.csv", import.meta.url), ["GPA", "TUCE", "PSI", "GRADE"]);
-  const n = csv.rows.length;
-  const gpa = csv.column("GPA");
-  const tuce = csv.column("TUCE");
-  const psi = csv.column("PSI");
-  const x = new Float64Array(n * D);
-  for (let i = 0; i < n; i++) x.set([gpa[i], tuce[i], psi[i], 1], i * D);
-  return { x, y: csv.column("GRADE"), n };
+  const path = new URL("../data/spector.csv", import.meta.url);
+  return spectorDesign(readFileSync(path, "utf8"), "data/spector.csv");
 }
 
-/** Deterministic uniform numbers in [−1, 1). */
-function seededUniform(seed) {
-  const next = mulberry32(seed);
-  return () => 2 * next() - 1;
-}
-
-/** GFLOP/s of empiricalFisher on the active backend: warm up, then repeat for ~`seconds`. */
-function measure(lib, scores, n, d, seconds) {
-  for (let k = 0; k < 3; k++) lib.empiricalFisher(scores, d);
-  let reps = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    lib.empiricalFisher(scores, d);
-    reps++;
-    elapsed = (performance.now() - start) / 1000;
-  } while (elapsed < seconds);
-  const flops = n * d * (d + 1);
-  return { reps, msPerCall: (elapsed * 1000) / reps, gflops: (flops * reps) / elapsed / 1e9 };
-}
+/** The outcome of iterate(): converged within the cap, or not, with the last max |ḡ|. */
+type Run =
+  | { converged: true; iterations: number; beta: Float64Array }
+  | { converged: false; iterations: number; beta: Float64Array; gradient: number };
 
 /**
  * Iterations of β ← β + step(β) from β = 0 until max |ḡ| < tolerance (or the cap),
  * where ḡ = ∇ℓ/N is the mean score: gradient ascent on the mean log-likelihood.
  */
-function iterate(model, step, tolerance, cap) {
-  const meanGradient = (beta) => model.gradient(beta).map((v) => v / model.n);
+function iterate(
+  model: GlmModel,
+  step: (beta: Float64Array, meanGradient: Float64Array) => Float64Array,
+  tolerance: number,
+  cap: number,
+): Run {
+  const meanGradient = (beta: Float64Array) => model.gradient(beta).map((v) => v / model.n);
   let beta = new Float64Array(D);
   for (let k = 1; k <= cap; k++) {
     const g = meanGradient(beta);
@@ -81,7 +68,7 @@ function iterate(model, step, tolerance, cap) {
 }
 
 /** Log-likelihood at each Newton iterate, by refitting with growing iteration budgets. */
-function fitTrace(model, iterations) {
+function fitTrace(model: GlmModel, iterations: number): void {
   log("    iter   log-likelihood     max|score|");
   for (let k = 1; k <= iterations; k++) {
     const partial = model.fit({ maxIterations: k });
@@ -92,14 +79,12 @@ function fitTrace(model, iterations) {
   }
 }
 
-async function main() {
-  const lib = await loadLibrary();
-  const { empiricalFisher, FisherAccumulator, models } = lib;
-  await lib.init();
-  const active = lib.backend();
+async function main(): Promise<void> {
+  await init();
+  const active = backend();
 
   log("fisher-wasm demo: logistic regression on the Spector & Mazzeo (1980) data");
-  log(`backend: ${active} (available: ${lib.availableBackends().join(", ")})`);
+  log(`backend: ${active} (available: ${availableBackends().join(", ")})`);
 
   heading("Data");
   const { x, y, n } = loadSpector();
@@ -172,8 +157,8 @@ async function main() {
   heading("Fisher = −E[Hessian]");
   // Two routes to −H that share nothing with the kernel's XᵀWX: second differences of ℓ
   // alone, and the 32 per-sample Hessians summed by the HessianAccumulator.
-  const numeric = lib.numericalHessian((b) => model.logLikelihood(b), beta);
-  const hessians = new lib.HessianAccumulator(D);
+  const numeric = numericalHessian((b) => model.logLikelihood(b), beta);
+  const hessians = new HessianAccumulator(D);
   try {
     hessians.add(model.sampleHessians(beta), { layout: "packed" });
     const observedMean = hessians.negativeMean();
@@ -194,9 +179,13 @@ async function main() {
   log(
     `    OPG form (n·R²):  statistic ${num(im.opg.statistic, 0, 4).trim()}, df ${im.opg.df}, p = ${sci(im.opg.pValue)}`,
   );
-  log(
-    `    White's form:     statistic ${num(im.white.statistic, 0, 4).trim()}, df ${im.white.df}, p = ${sci(im.white.pValue)}`,
-  );
+  // White's form needs the indicators' Jacobian, which the built-in models supply.
+  const { white } = im;
+  if (white) {
+    log(
+      `    White's form:     statistic ${num(white.statistic, 0, 4).trim()}, df ${white.df}, p = ${sci(white.pValue)}`,
+    );
+  }
   log("    (with N = 32 the OPG form is known to over-reject; White's form finds no misspecification)");
 
   heading("Natural gradient vs gradient descent");
@@ -208,11 +197,11 @@ async function main() {
   const damping = 1e-10;
   const naturalRun = iterate(
     model,
-    (b, g) => lib.naturalGradient(empiricalFisher(model.scores(b), D), g, { damping }),
+    (b, g) => naturalGradient(empiricalFisher(model.scores(b), D), g, { damping }),
     tolerance,
     1000,
   );
-  const describe = (r) =>
+  const describe = (r: Run) =>
     r.converged
       ? `${r.iterations} iterations`
       : `not converged after ${r.iterations} iterations (max |ḡ| = ${sci(r.gradient)})`;
@@ -254,23 +243,24 @@ async function main() {
   heading("Speed");
   const rows = 20000;
   const dim = 64;
-  const next = seededUniform(42);
-  const big = Float64Array.from({ length: rows * dim }, next);
+  const big = randomScores(rows, dim, 42);
+  const flops = fisherFlops(rows, dim);
+  const speed = () => measureGflops(() => empiricalFisher(big, dim), flops, 0.5);
   log(
-    `    empiricalFisher on seeded random scores, ${rows}×${dim}; flops = N·d·(d+1) = ${((rows * dim * (dim + 1)) / 1e6).toFixed(1)}M per call`,
+    `    empiricalFisher on seeded random scores, ${rows}×${dim}; flops = N·d·(d+1) = ${(flops / 1e6).toFixed(1)}M per call`,
   );
-  const fast = measure(lib, big, rows, dim, 0.5);
+  const fast = speed();
   log(
-    `    ${active.padEnd(12)} ${fast.msPerCall.toFixed(2).padStart(8)} ms/call   ${fast.gflops.toFixed(2).padStart(6)} GFLOP/s   (${fast.reps} calls)`,
+    `    ${active.padEnd(12)} ${fast.msPerCall.toFixed(2).padStart(8)} ms/call   ${fast.gflops.toFixed(2).padStart(6)} GFLOP/s   (${fast.calls} calls)`,
   );
   if (active !== "js") {
-    await lib.init({ backend: "js" });
-    const plain = measure(lib, big, rows, dim, 0.5);
+    await init({ backend: "js" });
+    const plain = speed();
     log(
-      `    ${"js".padEnd(12)} ${plain.msPerCall.toFixed(2).padStart(8)} ms/call   ${plain.gflops.toFixed(2).padStart(6)} GFLOP/s   (${plain.reps} calls)`,
+      `    ${"js".padEnd(12)} ${plain.msPerCall.toFixed(2).padStart(8)} ms/call   ${plain.gflops.toFixed(2).padStart(6)} GFLOP/s   (${plain.calls} calls)`,
     );
     log(`    ${active} is ${(fast.gflops / plain.gflops).toFixed(1)}× the plain-JavaScript backend`);
-    await lib.init({ backend: active });
+    await init({ backend: active });
   }
 }
 
