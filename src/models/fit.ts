@@ -3,6 +3,7 @@
 // this is also Fisher scoring. A fit that cannot reach an optimum says why instead of
 // returning numbers that look like one.
 import { ConvergenceError, NotPositiveDefiniteError } from "../base/errors.js";
+import { packedDiagonalIndex } from "../base/packed-layout.js";
 import { assertFloat64Array, assertOptions } from "../base/validate.js";
 import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { sandwichCovariance } from "../statistics/sandwich.js";
@@ -125,7 +126,7 @@ function fitOptions(options: FitOptions | undefined, dim: number) {
 /** Names the first column whose pivot shows it is a combination of the columns before it. */
 export function collinearColumn(information: SymmetricMatrix, factor: Float64Array): number {
   for (let j = 0; j < information.dim; j++) {
-    const u = factor[(j * (j + 3)) / 2] as number;
+    const u = factor[packedDiagonalIndex(j)] as number;
     if (u * u <= COLLINEAR_PIVOT * information.get(j, j)) return j;
   }
   return -1;
