@@ -1,4 +1,5 @@
 // ESM and CJS bundles with the .wasm builds embedded, plus one bundled .d.ts.
+import { chmod } from "node:fs/promises";
 import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
 
@@ -20,5 +21,21 @@ export default [
     input: "src/index.ts",
     output: { file: "dist/index.d.ts", format: "es" },
     plugins: [dts({ tsconfig: "./tsconfig.json" })],
+  },
+  // The command-line tool: it imports the library by its package name, which resolves to the
+  // bundle above at run time, so only its own code (and the seeded generator) is bundled.
+  {
+    input: "cli/main.ts",
+    output: { file: "dist/cli.mjs", format: "es", banner: "#!/usr/bin/env node" },
+    external: (id) => id === "fisher-wasm" || id.startsWith("node:"),
+    plugins: [
+      typescript({
+        tsconfig: "./tsconfig.json",
+        include: ["cli/**/*.ts", "tools/**/*.ts"],
+        compilerOptions: { noEmit: false, declaration: false, outDir: "dist", rootDir: "." },
+      }),
+      // `npm link` and a checkout run the file itself, so it must be executable like an installed bin.
+      { name: "executable", writeBundle: ({ file }) => chmod(file, 0o755) },
+    ],
   },
 ];

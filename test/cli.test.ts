@@ -1,13 +1,13 @@
-// The command-line tool, run as a user runs it (a child `node cli/main.mjs`), on files that
-// NumPy wrote (test/fixtures/cli/make_npy.py) and on large files written here.
+// The command-line tool, run as a user runs it (a child `node dist/cli.mjs`, the built bin), on
+// files that NumPy wrote (test/fixtures/cli/make_npy.py) and on large files written here.
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readNpy } from "../cli/npy.mjs";
-import { createProgress, renderProgress } from "../cli/progress.mjs";
+import { readNpy } from "../cli/npy.js";
+import { createProgress, renderProgress } from "../cli/progress.js";
 import { empiricalFisher, init } from "../src/index.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample } from "./helpers/random.js";
@@ -25,7 +25,7 @@ interface Run {
 
 /** Runs the tool from the repository root, so that messages show the relative paths given. */
 function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ["cli/main.mjs", ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["dist/cli.mjs", ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

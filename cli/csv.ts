@@ -2,8 +2,9 @@
 // line of column names, '#' comment lines and blank lines ignored. Lines are decoded from
 // 64 KB reads and parsed into one reused block of rows, so memory stays flat.
 import { closeSync, fstatSync, readSync } from "node:fs";
-import { InputError } from "./errors.mjs";
-import { openForReading } from "./npy.mjs";
+import type { RowBlock } from "./block.js";
+import { InputError } from "./errors.js";
+import { openForReading } from "./open-file.js";
 
 // Small reads keep the strings that split() makes short-lived: with 1 MB reads the peak
 // memory was over twice as high and parsing twice as slow (V8 on 160 MB of text).
@@ -26,14 +27,27 @@ const SPECIAL = new Map([
 ]);
 
 /** The number in a field, or undefined when it is not one. */
-export function parseNumber(field) {
+export function parseNumber(field: string): number | undefined {
   const text = field.trim();
   if (NUMBER.test(text)) return Number(text);
   return SPECIAL.get(text.toLowerCase());
 }
 
-/** Yields { text, line, bytesDone } for each line (1-based numbers, "\r\n" or "\n" endings). */
-function* readLines(fd) {
+interface Line {
+  text: string;
+  /** 1-based. */
+  line: number;
+  /** Bytes of the file read when the line was complete. */
+  bytesDone: number;
+}
+
+/** A block of parsed rows; `lines[r]` is the line number of row r of the block. */
+export interface CsvBlock extends RowBlock {
+  lines: Float64Array;
+}
+
+/** Yields each line of the file ("\r\n" or "\n" endings). */
+function* readLines(fd: number): Generator<Line, void, undefined> {
   const decoder = new TextDecoder("utf-8"); // drops a leading byte-order mark
   const chunk = new Uint8Array(CHUNK_BYTES);
   let rest = "";
@@ -54,99 +68,105 @@ function* readLines(fd) {
 }
 
 /** Lines that hold data: not blank, not a '#' comment. */
-function* contentLines(fd) {
+function* contentLines(fd: number): Generator<Line, void, undefined> {
   for (const line of readLines(fd)) {
     const start = line.text.trimStart();
     if (start !== "" && !start.startsWith("#")) yield line;
   }
 }
 
-function* prepend(first, rest) {
+function* prepend<T>(first: T, rest: Iterable<T>): Generator<T, void, undefined> {
   yield first;
   yield* rest;
 }
 
 /** An open numeric CSV file; the first data line is read on opening to learn the column count. */
 export class CsvFile {
-  constructor(path, display = path) {
+  readonly display: string;
+  readonly size: number;
+  /** Columns per row. */
+  readonly dim: number;
+  /** What fixed the column count, for messages: "the header (line 1)" or "line 3". */
+  readonly shapeSource: string;
+  #fd: number | undefined;
+  #lines: Generator<Line, void, undefined> | undefined;
+  /** The first line, when it holds data rather than names. */
+  #pending: Line | undefined;
+
+  constructor(path: string, display = path) {
     this.display = display;
-    this.fd = openForReading(path, display);
+    const fd = openForReading(path, display);
+    this.#fd = fd;
     try {
-      this.size = fstatSync(this.fd).size;
-      this.lines = contentLines(this.fd);
-      this.readFirstLine();
+      this.size = fstatSync(fd).size;
+      this.#lines = contentLines(fd);
+      const first = this.#lines.next();
+      if (first.done) throw this.error(undefined, "no data: the file is empty");
+      const fields = first.value.text.split(",");
+      // A line that is not all numbers is a header of column names.
+      const named = fields.some((f) => parseNumber(f) === undefined);
+      this.#pending = named ? undefined : first.value;
+      this.dim = fields.length;
+      this.shapeSource = named ? `the header (line ${first.value.line})` : `line ${first.value.line}`;
     } catch (err) {
       this.close();
       throw err;
     }
   }
 
-  readFirstLine() {
-    const first = this.lines.next();
-    if (first.done) throw this.error(undefined, "no data: the file is empty");
-    const fields = first.value.text.split(",");
-    if (fields.some((f) => parseNumber(f) === undefined)) {
-      // A line that is not all numbers is a header of column names.
-      this.header = { names: fields.map((f) => f.trim()), line: first.value.line };
-      this.pending = undefined;
-    } else {
-      this.pending = first.value;
-    }
-    this.dim = fields.length;
-    this.shapeSource = this.header ? `the header (line ${first.value.line})` : `line ${first.value.line}`;
-  }
-
-  error(line, what) {
+  /** An InputError at `line` of the file, or at the file itself. */
+  error(line: number | undefined, what: string): InputError {
     return new InputError(line === undefined ? this.display : `${this.display}:${line}`, what);
   }
 
-  /**
-   * Yields blocks of rows as { data, rows, firstRow, bytesDone, lines }: `data` is a reused
-   * Float64Array (row-major) and `lines[r]` the line number of row r of the block.
-   */
-  *blocks(blockBytes = BLOCK_BYTES) {
+  /** Yields blocks of whole rows, each row checked to have `dim` numbers. */
+  *blocks(blockBytes = BLOCK_BYTES): Generator<CsvBlock, void, undefined> {
+    const lines = this.#lines;
+    if (lines === undefined) throw new Error(`${this.display} is closed`);
     const d = this.dim;
     const rowsPerBlock = Math.max(1, Math.floor(blockBytes / (8 * d)));
     const data = new Float64Array(rowsPerBlock * d);
-    const lines = new Float64Array(rowsPerBlock);
+    const lineNumbers = new Float64Array(rowsPerBlock);
     let firstRow = 0;
     let rows = 0;
     let bytesDone = 0;
-    const source = this.pending ? prepend(this.pending, this.lines) : this.lines;
-    this.pending = undefined;
+    const source = this.#pending ? prepend(this.#pending, lines) : lines;
+    this.#pending = undefined;
     for (const { text, line, bytesDone: done } of source) {
-      this.parseRow(text, line, data, rows * d);
-      lines[rows] = line;
+      this.#parseRow(text, line, data, rows * d);
+      lineNumbers[rows] = line;
       bytesDone = done;
       if (++rows === rowsPerBlock) {
-        yield { data, rows, firstRow, bytesDone, lines };
+        yield { data, rows, firstRow, bytesDone, lines: lineNumbers };
         firstRow += rows;
         rows = 0;
       }
     }
-    if (rows > 0) yield { data: data.subarray(0, rows * d), rows, firstRow, bytesDone, lines };
+    if (rows > 0) yield { data: data.subarray(0, rows * d), rows, firstRow, bytesDone, lines: lineNumbers };
     else if (firstRow === 0) throw this.error(undefined, `no data rows after ${this.shapeSource}`);
   }
 
-  parseRow(text, line, out, offset) {
+  #parseRow(text: string, line: number, out: Float64Array, offset: number): void {
     const fields = text.split(",");
     if (fields.length !== this.dim) {
       throw this.error(line, `ragged row: ${fields.length} fields, but ${this.shapeSource} has ${this.dim}`);
     }
     for (let j = 0; j < fields.length; j++) {
-      const value = parseNumber(fields[j]);
+      const field = fields[j];
+      const value = parseNumber(field);
       if (value === undefined) {
-        const shown = fields[j].trim();
+        const shown = field.trim();
         throw this.error(line, `column ${j} (0-based) is ${shown ? `'${shown}'` : "empty"}, not a number`);
       }
       out[offset + j] = value;
     }
   }
 
-  close() {
-    if (this.fd === undefined) return;
-    this.lines?.return();
-    closeSync(this.fd);
-    this.fd = undefined;
+  close(): void {
+    if (this.#fd === undefined) return;
+    this.#lines?.return();
+    closeSync(this.#fd);
+    this.#fd = undefined;
+    this.#lines = undefined;
   }
 }

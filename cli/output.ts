@@ -1,23 +1,30 @@
 // What the fisher command gives back: a .npy or JSON file, or a summary for a person.
 import { writeFileSync } from "node:fs";
-import { describeFsError, InputError } from "./errors.mjs";
-import { encodeNpy } from "./npy.mjs";
+import type { SymmetricMatrix } from "fisher-wasm";
+import { describeFsError, InputError } from "./errors.js";
+import { encodeNpy } from "./npy.js";
 
 /** Largest dim whose matrix the summary prints. */
 const SHOW_MATRIX_MAX_DIM = 8;
 
+export type OutputFormat = "npy" | "json";
+
+/** The mean Fisher (or covariance) and what it was computed from. */
+export interface FisherResult {
+  matrix: SymmetricMatrix;
+  centered: boolean;
+  count: number;
+  totalWeight: number;
+}
+
 /** "npy" or "json" from the --out file name, or undefined for another extension. */
-export function outputFormat(path) {
+export function outputFormat(path: string): OutputFormat | undefined {
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
   return ext === "npy" || ext === "json" ? ext : undefined;
 }
 
-/**
- * Writes the matrix to `path` as .npy (float64, d × d or packed) or JSON.
- * @param {{ matrix: { dim: number, packed: Float64Array, toDense(): Float64Array }, centered: boolean,
- *   count: number, totalWeight: number }} result
- */
-export function writeResult(path, format, result, packed) {
+/** Writes the matrix to `path` as .npy (float64, d × d or packed) or JSON. */
+export function writeResult(path: string, format: OutputFormat, result: FisherResult, packed: boolean): void {
   const { matrix } = result;
   const d = matrix.dim;
   const values = packed ? matrix.packed : matrix.toDense();
@@ -33,7 +40,7 @@ export function writeResult(path, format, result, packed) {
 }
 
 /** The JSON document, with one matrix row per line so that it stays readable. */
-function toJson({ matrix, centered, count, totalWeight }, values, packed) {
+function toJson({ matrix, centered, count, totalWeight }: FisherResult, values: Float64Array, packed: boolean): string {
   const d = matrix.dim;
   const head = {
     dim: d,
@@ -50,8 +57,15 @@ function toJson({ matrix, centered, count, totalWeight }, values, packed) {
   return `{\n${fields.join(",\n")},\n  "matrix": ${rows}\n}\n`;
 }
 
+export interface Summary extends FisherResult {
+  /** The scores file as given, and its format (".npy float64", "CSV"). */
+  source: { display: string; format: string };
+  weightsFile: string | undefined;
+  backend: string;
+}
+
 /** The summary printed when there is no --out. */
-export function formatSummary({ source, weightsFile, backend, matrix, centered, count, totalWeight }) {
+export function formatSummary({ source, weightsFile, backend, matrix, centered, count, totalWeight }: Summary): string {
   const d = matrix.dim;
   const dense = matrix.toDense();
   let trace = 0;
@@ -88,6 +102,6 @@ export function formatSummary({ source, weightsFile, backend, matrix, centered, 
 }
 
 /** Seven significant digits, as short as they allow. */
-function num(x) {
+function num(x: number): string {
   return String(Number(x.toPrecision(7)));
 }

@@ -6,21 +6,41 @@
 export const PROGRESS_MIN_BYTES = 16 << 20;
 const INTERVAL_MS = 100;
 
-/**
- * A progress reporter with update(bytesDone) and finish(); a no-op unless `stream` is a
- * TTY and `total` is at least `minBytes`.
- * @param {{ total: number, label: string, stream?: { isTTY?: boolean, columns?: number, write(s: string): unknown },
- *   minBytes?: number, now?: () => number }} options
- */
-export function createProgress({ total, label, stream = process.stderr, minBytes = PROGRESS_MIN_BYTES, now }) {
+/** Where the bar is drawn: process.stderr, or a recorder in tests. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface Progress {
+  update(bytesDone: number): void;
+  finish(): void;
+}
+
+export interface ProgressOptions {
+  total: number;
+  label: string;
+  stream?: ProgressStream;
+  minBytes?: number;
+  now?: () => number;
+}
+
+/** A progress reporter; a no-op unless `stream` is a TTY and `total` is at least `minBytes`. */
+export function createProgress({
+  total,
+  label,
+  stream = process.stderr,
+  minBytes = PROGRESS_MIN_BYTES,
+  now = () => performance.now(),
+}: ProgressOptions): Progress {
   if (!stream.isTTY || !(total >= minBytes)) return { update() {}, finish() {} };
-  const clock = now ?? (() => performance.now());
-  const start = clock();
+  const start = now();
   let last = Number.NEGATIVE_INFINITY;
   let drawn = false;
   return {
     update(done) {
-      const t = clock();
+      const t = now();
       if (t - last < INTERVAL_MS) return;
       last = t;
       drawn = true;
@@ -36,7 +56,7 @@ export function createProgress({ total, label, stream = process.stderr, minBytes
 const MB = 1e6;
 
 /** The text of the bar, at most `columns` − 1 characters: label [####----] 42% 21.5/51.2 MB 120 MB/s */
-export function renderProgress(done, total, seconds, label, columns) {
+export function renderProgress(done: number, total: number, seconds: number, label: string, columns: number): string {
   const fraction = Math.min(1, Math.max(0, done / total));
   const of = (total / MB).toFixed(1);
   // Fixed-width numbers keep the bar from jumping as they grow.

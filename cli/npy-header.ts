@@ -10,14 +10,27 @@ export const PREAMBLE_BYTES = 12;
 
 /** Raised for a header that is not a readable .npy header; the caller adds the file name. */
 export class HeaderError extends Error {
-  name = "HeaderError";
+  override name = "HeaderError";
+}
+
+export interface Preamble {
+  version: string;
+  headerLength: number;
+  dataOffset: number;
+  utf8: boolean;
+}
+
+export interface NpyHeader {
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
 }
 
 /**
- * Reads the preamble: { version, headerLength, dataOffset, utf8 }.
- * @param {Uint8Array} bytes at least the first PREAMBLE_BYTES of the file (fewer if the file is shorter)
+ * Reads the preamble: the format version and where the header and the data start.
+ * @param bytes at least the first PREAMBLE_BYTES of the file (fewer if the file is shorter)
  */
-export function parsePreamble(bytes) {
+export function parsePreamble(bytes: Uint8Array): Preamble {
   if (!MAGIC.every((b, i) => bytes[i] === b)) throw new HeaderError(`not a .npy file: ${describeStart(bytes)}`);
   if (bytes.length < 10) throw new HeaderError(`truncated .npy header: the file has only ${bytes.length} bytes`);
   const major = bytes[6];
@@ -32,7 +45,7 @@ export function parsePreamble(bytes) {
   throw new HeaderError(`unsupported .npy format version ${version} (known: 1.0, 2.0, 3.0)`);
 }
 
-function describeStart(bytes) {
+function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return "the file is empty";
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
     return "it is a zip archive (.npz or torch.save); save one array with np.save(path, array)";
@@ -43,9 +56,9 @@ function describeStart(bytes) {
 
 /**
  * Parses the header dict into { descr, fortranOrder, shape }.
- * @param {string} text the header text after the preamble
+ * @param text the header text after the preamble
  */
-export function parseHeaderDict(text) {
+export function parseHeaderDict(text: string): NpyHeader {
   const dict = parseLiteral(text.trimEnd());
   if (!(dict instanceof Map)) throw new HeaderError("malformed .npy header: it is not a dict");
   for (const key of ["descr", "fortran_order", "shape"]) {
@@ -57,38 +70,45 @@ export function parseHeaderDict(text) {
   const fortranOrder = dict.get("fortran_order");
   if (typeof fortranOrder !== "boolean") throw new HeaderError("malformed .npy header: 'fortran_order' is not a bool");
   const shape = dict.get("shape");
-  if (!(shape instanceof Tuple) || !shape.items.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+  if (!(shape instanceof Tuple) || !shape.items.every(isSize)) {
     throw new HeaderError("malformed .npy header: 'shape' is not a tuple of sizes");
   }
   return { descr, fortranOrder, shape: shape.items };
 }
 
-/** A Python tuple, kept apart from lists (a list 'descr' means a structured dtype). */
-class Tuple {
-  constructor(items) {
-    this.items = items;
-  }
+function isSize(n: PyValue): n is number {
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 }
 
-const CLOSERS = { "{": "}", "(": ")", "[": "]" };
+/** A Python tuple, kept apart from lists (a list 'descr' means a structured dtype). */
+class Tuple {
+  constructor(readonly items: PyValue[]) {}
+}
+
+/** The Python values a header literal can hold. */
+type PyValue = string | number | boolean | null | PyValue[] | Tuple | Map<PyValue, PyValue>;
+
+const CLOSERS = { "{": "}", "(": ")", "[": "]" } as const;
+type Opener = keyof typeof CLOSERS;
+const isOpener = (c: string): c is Opener => Object.hasOwn(CLOSERS, c);
 
 /** Parses a Python literal of dicts, tuples, lists, strings, ints, True, False and None. */
-function parseLiteral(text) {
+function parseLiteral(text: string): PyValue {
   let pos = 0;
-  const fail = (what) => {
+  const fail = (what: string): never => {
     throw new HeaderError(`malformed .npy header: ${what} at character ${pos} of ${JSON.stringify(text)}`);
   };
-  const skipSpace = () => {
-    while (pos < text.length && /\s/.test(text[pos])) pos++;
+  const skipSpace = (): void => {
+    while (pos < text.length && /\s/.test(text.charAt(pos))) pos++;
   };
-  const value = () => {
+  const value = (): PyValue => {
     skipSpace();
     const c = text[pos];
-    if (c === undefined) fail("unexpected end");
-    if (c in CLOSERS) return container(c);
+    if (c === undefined) return fail("unexpected end");
+    if (isOpener(c)) return container(c);
     if (c === "'" || c === '"') return string(c);
     const word = /^[-+]?\w+/.exec(text.slice(pos))?.[0];
-    if (!word) fail(`unexpected '${c}'`);
+    if (!word) return fail(`unexpected '${c}'`);
     pos += word.length;
     if (word === "True") return true;
     if (word === "False") return false;
@@ -96,20 +116,20 @@ function parseLiteral(text) {
     if (/^[-+]?\d+L?$/.test(word)) return Number.parseInt(word, 10);
     return fail(`unexpected '${word}'`);
   };
-  const string = (quote) => {
+  const string = (quote: string): string => {
     let out = "";
     for (pos++; text[pos] !== quote; pos++) {
       if (pos >= text.length) fail("unterminated string");
       if (text[pos] === "\\") pos++;
-      out += text[pos];
+      out += text.charAt(pos);
     }
     pos++;
     return out;
   };
-  const container = (open) => {
+  const container = (open: Opener): PyValue => {
     const close = CLOSERS[open];
-    const items = [];
-    const entries = new Map();
+    const items: PyValue[] = [];
+    const entries = new Map<PyValue, PyValue>();
     pos++;
     for (;;) {
       skipSpace();
@@ -137,7 +157,7 @@ function parseLiteral(text) {
   return result;
 }
 
-const KINDS = {
+const KINDS: Readonly<Record<string, string>> = {
   b: "bool",
   i: "int",
   u: "uint",
@@ -150,7 +170,7 @@ const KINDS = {
 };
 
 /** A readable name for a dtype string, e.g. "'<i8' (int64)" or "'>f8' (float64, big-endian)". */
-export function describeDtype(descr) {
+export function describeDtype(descr: string): string {
   const m = /^([<>|=]?)([a-zA-Z])(\d*)$/.exec(descr);
   if (!m) return `'${descr}'`;
   const [, order, kind, size] = m;
@@ -161,12 +181,12 @@ export function describeDtype(descr) {
 }
 
 /** Formats a shape as Python prints it: (32,), (32, 4). */
-export function formatShape(shape) {
+export function formatShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
 /** The header bytes NumPy would write for a C-order little-endian array: version 1.0, 64-byte aligned. */
-export function encodeHeader(descr, shape) {
+export function encodeHeader(descr: string, shape: readonly number[]): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${formatShape(shape)}, }`;
   let length = MAGIC.length + 4 + dict.length + 1;
   length += (64 - (length % 64)) % 64;
