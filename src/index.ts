@@ -1,10 +1,14 @@
 // The public face of fisher-wasm.
 
 export {
+  BackendUnavailableError,
+  CallbackResultError,
   ConvergenceError,
   DisposedError,
   EmptyAccumulatorError,
+  EmptyMeanError,
   NonFiniteError,
+  NotInitializedError,
   NotPositiveDefiniteError,
   SerializationError,
 } from "./base/errors.js";
@@ -16,7 +20,17 @@ export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
 export { klDivergence, naturalGradient } from "./curvature/natural-gradient.js";
 export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./curvature/numerical-curvature.js";
-export { availableBackends, type BackendName, backend, type InitOptions, init } from "./engine/init.js";
+export type { Layout, Reduction } from "./base/validate.js";
+export {
+  availableBackends,
+  type BackendName,
+  backend,
+  createRuntime,
+  defaultRuntime,
+  type InitOptions,
+  init,
+} from "./engine/init.js";
+export type { Runtime, RuntimeOptions } from "./engine/runtime.js";
 export type { CholeskyFactor } from "./linalg/cholesky.js";
 export {
   type DampingOptions,

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   DisposedError,
+  EmptyMeanError,
   empiricalFisher,
   FisherAccumulator,
   init,
@@ -65,9 +66,11 @@ describe.each(BACKENDS)("bad input on %s", (name) => {
     }
   });
 
-  it("a mean of nothing → RangeError; a sum of nothing is zero", () => {
-    expect(() => empiricalFisher(new Float64Array(0), 2)).toThrow(/at least one row of positive weight/);
-    expect(() => empiricalFisher(new Float64Array(4), 2, { weights: new Float64Array(2) })).toThrow(RangeError);
+  it("a mean of nothing → EmptyMeanError (as from an empty accumulator); a sum of nothing is zero", () => {
+    expect(() => empiricalFisher(new Float64Array(0), 2)).toThrow(EmptyMeanError);
+    expect(() => empiricalFisher(new Float64Array(0), 2)).toThrow("0 rows of total weight 0");
+    expect(() => empiricalFisher(new Float64Array(4), 2, { weights: new Float64Array(2) })).toThrow(EmptyMeanError);
+    expect(() => new FisherAccumulator(2).fisher()).toThrow(EmptyMeanError);
     expect(Array.from(empiricalFisher(new Float64Array(0), 2, { reduction: "sum" }).packed)).toEqual([0, 0, 0]);
     expect(() => empiricalFisher(new Float64Array(4), 2, { reduction: "total" as "sum" })).toThrow(/reduction/);
   });

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packedIndex, packedLength } from "../src/base/packed-layout.js";
 import { EIGEN_CONVERGED } from "../src/engine/eigen-kernels.js";
-import { runtime } from "../src/engine/init.js";
-import { init } from "../src/index.js";
+import { defaultRuntime as runtime } from "../src/engine/init.js";
+import { ConvergenceError, init } from "../src/index.js";
 import { symmetricEigen, symmetricEigenvalues } from "../src/linalg/eigen.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
@@ -74,14 +74,14 @@ function expectAscending(values: Float64Array, label: string): void {
 
 /** Every defining identity of eigh, and agreement with the values-only path. */
 function checkDecomposition(packed: Float64Array, dim: number, label: string): Float64Array {
-  const { values, vectors } = symmetricEigen(packed, dim);
+  const { values, vectors } = symmetricEigen(runtime(), packed, dim);
   expect(values.length, `${label}: values`).toBe(dim);
   expect(vectors.length, `${label}: vectors`).toBe(dim * dim);
   expectAscending(values, label);
   const scale = maxAbs(packed) || 1;
   expectClose(reconstruct(values, vectors, dim), packed, TOLERANCE, `${label}: V diag(λ) Vᵀ`, scale);
   expectClose(gram(vectors, dim), packDiagonal(new Array(dim).fill(1)), TOLERANCE, `${label}: VᵀV`, 1);
-  const alone = symmetricEigenvalues(packed, dim);
+  const alone = symmetricEigenvalues(runtime(), packed, dim);
   expectClose(alone, values, TOLERANCE, `${label}: values-only vs eigh`, maxAbs(values) || 1);
   return values;
 }
@@ -97,7 +97,7 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
       const packed = Float64Array.from(fx[block].F_packed_U);
       const expected = Float64Array.from(fx[block].eigvalsh);
       const scale = file === ABSOLUTE ? maxAbs(expected) : undefined;
-      expectClose(symmetricEigenvalues(packed, fx.d), expected, TOLERANCE, `${file} ${block}`, scale);
+      expectClose(symmetricEigenvalues(runtime(), packed, fx.d), expected, TOLERANCE, `${file} ${block}`, scale);
       const values = checkDecomposition(packed, fx.d, `${file} ${block}`);
       expectClose(values, expected, TOLERANCE, `${file} ${block} eigh`, scale);
     });
@@ -129,7 +129,7 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
     expected[dim - 1] = norm2;
     expectClose(values, expected, TOLERANCE, "rank-one values", norm2);
     // The one non-zero eigenvalue belongs to ±x/‖x‖.
-    const { vectors } = symmetricEigen(rankOne, dim);
+    const { vectors } = symmetricEigen(runtime(), rankOne, dim);
     const top = Array.from({ length: dim }, (_, i) => vectors[i * dim + dim - 1] as number);
     const sign = Math.sign(top[0] as number) * Math.sign(x[0] as number);
     expectClose(
@@ -144,7 +144,7 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
     const diagonal = [5, -2, 0, 7, 1, -2.5];
     const values = checkDecomposition(packDiagonal(diagonal), diagonal.length, "diagonal");
     expect(Array.from(values)).toEqual([...diagonal].sort((a, b) => a - b));
-    const { vectors } = symmetricEigen(packDiagonal(diagonal), diagonal.length);
+    const { vectors } = symmetricEigen(runtime(), packDiagonal(diagonal), diagonal.length);
     // Each vector is a signed unit vector: the diagonal needs no rotation.
     for (const v of vectors) expect([0, 1]).toContain(Math.abs(v));
 
@@ -160,8 +160,8 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
   });
 
   it("zero, empty and extreme scales", () => {
-    expect(symmetricEigenvalues(new Float64Array(0), 0).length).toBe(0);
-    expect(symmetricEigen(new Float64Array(0), 0).vectors.length).toBe(0);
+    expect(symmetricEigenvalues(runtime(), new Float64Array(0), 0).length).toBe(0);
+    expect(symmetricEigen(runtime(), new Float64Array(0), 0).vectors.length).toBe(0);
     expect(Array.from(checkDecomposition(new Float64Array(packedLength(4)), 4, "zero"))).toEqual([0, 0, 0, 0]);
     const dim = 12;
     const base = randomSymmetric(dim, 5);
@@ -170,6 +170,7 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
     for (const exponent of [-1030, -600, 600]) {
       const scaledInput = base.map((v) => times2(v, exponent));
       const expected = symmetricEigenvalues(
+        runtime(),
         scaledInput.map((v) => times2(v, -exponent)),
         dim,
       ).map((v) => times2(v, exponent));
@@ -217,7 +218,10 @@ describe.each(BACKENDS)("symmetric eigen on %s", (name) => {
       rt.free(diag);
       rt.free(offdiag);
     }
-    expect(() => symmetricEigenvalues(Float64Array.from([Number.NaN, 1, 1]), 2)).toThrow(/eigenvalue 0 of 2/);
-    expect(() => symmetricEigen(Float64Array.from([Number.NaN, 1, 1]), 2)).toThrow(/eigenvalue 0 of 2/);
+    expect(() => symmetricEigenvalues(runtime(), Float64Array.from([Number.NaN, 1, 1]), 2)).toThrow(
+      /eigenvalue 0 of 2/,
+    );
+    expect(() => symmetricEigen(runtime(), Float64Array.from([Number.NaN, 1, 1]), 2)).toThrow(/eigenvalue 0 of 2/);
+    expect(() => symmetricEigen(runtime(), Float64Array.from([Number.NaN, 1, 1]), 2)).toThrow(ConvergenceError);
   });
 });

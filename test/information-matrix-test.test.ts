@@ -332,7 +332,13 @@ describe.each(BACKENDS)("informationMatrixTest on %s", (backendName) => {
         /`hessians` must have length 320 .*received length 512/,
       );
       expect(() => run(d.scores, d.hessians, 4, { hessianLayout: "lower" })).toThrow(
-        '`options.hessianLayout` must be "dense" or "packed"; received lower.',
+        '`options.hessianLayout` must be "dense" or "packed"; received "lower".',
+      );
+      expect(() => run(d.scores, d.hessians, 4, { layout: "lower" as "dense" })).toThrow(
+        '`options.layout` must be "dense" or "packed"; received "lower".',
+      );
+      expect(() => run(d.scores, d.hessians, 4, { layout: "packed" })).toThrow(
+        /`hessians` must have length 320 .*received length 512/,
       );
       expect(() => run(d.scores, d.hessians, 4, { indicatorJacobian: new Float64Array(36) })).toThrow(
         "`options.indicatorJacobian` must have length 40 (q × dim = 10 × 4, one row per indicator); received length 36.",

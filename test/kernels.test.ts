@@ -2,7 +2,7 @@
 // output, and C untouched when the input holds a non-finite score.
 import { beforeAll, describe, expect, it } from "vitest";
 import { packedLength } from "../src/base/packed-layout.js";
-import { runtime } from "../src/engine/init.js";
+import { defaultRuntime as runtime } from "../src/engine/init.js";
 import { ALL_FINITE } from "../src/engine/kernels.js";
 import { init } from "../src/index.js";
 import { BACKENDS } from "./helpers/backends.js";

@@ -1,7 +1,7 @@
 // Memory: disposed accumulators are reused, and batches stream through a fixed
 // staging area instead of being copied whole into the backend's memory.
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtime } from "../src/engine/init.js";
+import { defaultRuntime as runtime } from "../src/engine/init.js";
 import { FisherAccumulator, init } from "../src/index.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { normal, sample } from "./helpers/random.js";

@@ -1,21 +1,36 @@
 // Typed errors. Wrong kinds of argument raise TypeError and bad sizes, indices or
 // values raise RangeError (both built in); the classes here carry extra fields.
 
-/** A score (or other input) is NaN or ±Infinity. Nothing was modified. */
+/**
+ * An input is NaN or ±Infinity. Nothing was modified. The same condition raises this
+ * error everywhere: scores, weights, vectors, matrices and values returned by callbacks.
+ * @category Errors
+ */
 export class NonFiniteError extends RangeError {
   /** "NonFiniteError". */
   override readonly name = "NonFiniteError";
   constructor(
     /** Name of the argument that held it. */
     readonly argument: string,
-    /** Row (sample) within the batch, 0-based. */
+    /** Row (sample) within the batch, 0-based; 0 for a single vector. */
     readonly row: number,
-    /** Column (parameter), 0-based. */
+    /** Column (parameter), 0-based; the index within a single vector. */
     readonly column: number,
     /** The offending value: NaN, Infinity or -Infinity. */
     readonly value: number,
+    /** Whether the input is one flat vector, so the message names `argument[column]`. */
+    flat = false,
   ) {
-    super(`\`${argument}\` must be finite; row ${row}, column ${column} is ${value}.`);
+    super(
+      flat
+        ? `\`${argument}\` must be finite; ${argument}[${column}] is ${value}.`
+        : `\`${argument}\` must be finite; row ${row}, column ${column} is ${value}.`,
+    );
+  }
+
+  /** The error for entry `index` of a flat array (row 0, column index). */
+  static atIndex(argument: string, index: number, value: number): NonFiniteError {
+    return new NonFiniteError(argument, 0, index, value, true);
   }
 }
 
@@ -34,14 +49,31 @@ export class SerializationError extends Error {
   override readonly name = "SerializationError";
 }
 
-/** A mean was asked of an accumulator that holds no weight yet. */
-export class EmptyAccumulatorError extends Error {
-  /** "EmptyAccumulatorError". */
-  override readonly name = "EmptyAccumulatorError";
-  constructor(what: string) {
-    super(`Cannot compute ${what}: the accumulator holds no rows with positive weight.`);
+/**
+ * A mean was asked of inputs that hold no weight: an empty accumulator, a batch with no
+ * rows, or rows whose weights are all zero. The same condition raises this error everywhere.
+ * @category Errors
+ */
+export class EmptyMeanError extends RangeError {
+  /** "EmptyMeanError". */
+  override readonly name = "EmptyMeanError";
+  constructor(
+    /** What the mean was asked of, as the message names it. */
+    readonly what: string,
+    /** Why there is no weight, when a caller knows more than that the weight is zero. */
+    detail = "it holds no rows with positive weight",
+  ) {
+    super(`Cannot compute ${what}: ${detail}.`);
   }
 }
+
+/**
+ * @deprecated Renamed {@link EmptyMeanError}, which one-shot functions raise too; this alias is the same class.
+ * @category Errors
+ */
+export const EmptyAccumulatorError = EmptyMeanError;
+/** @deprecated Renamed {@link EmptyMeanError}. */
+export type EmptyAccumulatorError = EmptyMeanError;
 
 /** A matrix (plus its damping) is not positive definite, so it has no Cholesky factor. */
 export class NotPositiveDefiniteError extends Error {
@@ -61,14 +93,66 @@ export class NotPositiveDefiniteError extends Error {
   }
 }
 
-/** A fit did not converge, so the quantities that assume an optimum do not exist. */
+/**
+ * An iteration did not converge (a model's fit, an eigen-decomposition), so the result it
+ * would give does not exist.
+ * @category Errors
+ */
 export class ConvergenceError extends Error {
   /** "ConvergenceError". */
   override readonly name = "ConvergenceError";
   constructor(
-    /** Why the fit stopped, as in ModelFit.reason. */
+    /** Why the iteration stopped (for a fit, as in ModelFit.reason). */
     readonly reason: string,
+    message = `The fit did not converge (${reason}), so it has no covariance or standard errors.`,
   ) {
-    super(`The fit did not converge (${reason}), so it has no covariance or standard errors.`);
+    super(message);
+  }
+}
+
+/**
+ * A function that needs a runtime was called before `init()` (or `createRuntime()`) gave one.
+ * @category Errors
+ */
+export class NotInitializedError extends Error {
+  /** "NotInitializedError". */
+  override readonly name = "NotInitializedError";
+  constructor() {
+    super("fisher-wasm is not initialised: call `await init()` first.");
+  }
+}
+
+/**
+ * The requested backend cannot run in this engine (for example a SIMD build where WebAssembly
+ * has no SIMD).
+ * @category Errors
+ */
+export class BackendUnavailableError extends Error {
+  /** "BackendUnavailableError". */
+  override readonly name = "BackendUnavailableError";
+  constructor(
+    /** The backend that was asked for. */
+    readonly backend: string,
+    /** The backends this engine can run, fastest first. */
+    readonly available: readonly string[],
+  ) {
+    super(`Backend ${backend} is not available in this engine; available: ${available.join(", ")}.`);
+  }
+}
+
+/**
+ * A user's callback returned something other than what its contract asks (a wrong type,
+ * a wrong length). Non-finite values it returns raise {@link NonFiniteError}.
+ * @category Errors
+ */
+export class CallbackResultError extends TypeError {
+  /** "CallbackResultError". */
+  override readonly name = "CallbackResultError";
+  constructor(
+    /** The callback's name, as the message shows the call, e.g. "sampleScores(64)". */
+    readonly callback: string,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -1,7 +1,9 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
+import { NonFiniteError } from "./errors.js";
 import { MAX_DIM, packedLength } from "./packed-layout.js";
 
-function show(value: unknown): string {
+/** A short description of any value for error messages: strings quoted, objects by class. */
+export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
   if (Array.isArray(value)) return `Array(${value.length})`;
@@ -10,13 +12,13 @@ function show(value: unknown): string {
 
 export function assertFloat64Array(name: string, value: unknown): asserts value is Float64Array {
   if (!(value instanceof Float64Array)) {
-    throw new TypeError(`\`${name}\` must be a Float64Array; received ${show(value)}.`);
+    throw new TypeError(`\`${name}\` must be a Float64Array; received ${describeValue(value)}.`);
   }
 }
 
 export function assertDim(name: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`\`${name}\` must be a positive integer; received ${show(value)}.`);
+    throw new RangeError(`\`${name}\` must be a positive integer; received ${describeValue(value)}.`);
   }
   if (value > MAX_DIM) {
     throw new RangeError(
@@ -27,7 +29,7 @@ export function assertDim(name: string, value: unknown): asserts value is number
 
 export function assertIndex(name: string, value: unknown, size: number): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= size) {
-    throw new RangeError(`\`${name}\` must be an integer in [0, ${size}); received ${show(value)}.`);
+    throw new RangeError(`\`${name}\` must be an integer in [0, ${size}); received ${describeValue(value)}.`);
   }
 }
 
@@ -63,17 +65,17 @@ export function weightSum(name: string, weights: unknown, rows: number): number 
   return sum;
 }
 
-/** Checks that every entry is finite; names the first that is not. */
+/** Checks that every entry is finite; names the first that is not. @throws {NonFiniteError} */
 export function assertAllFinite(name: string, values: Float64Array): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (v - v !== 0) throw new RangeError(`\`${name}\` must be finite; ${name}[${i}] is ${v}.`);
+    if (v - v !== 0) throw NonFiniteError.atIndex(name, i, v);
   }
 }
 
 export function assertOptions(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== "object" || value === null)) {
-    throw new TypeError(`\`${name}\` must be an object; received ${show(value)}.`);
+    throw new TypeError(`\`${name}\` must be an object; received ${describeValue(value)}.`);
   }
 }
 
@@ -82,7 +84,9 @@ export function dampingOf(options: { damping?: number } | undefined): number {
   assertOptions("options", options);
   const damping = options?.damping ?? 0;
   if (typeof damping !== "number" || !(damping >= 0 && damping < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(`\`options.damping\` must be a finite non-negative number; received ${show(damping)}.`);
+    throw new RangeError(
+      `\`options.damping\` must be a finite non-negative number; received ${describeValue(damping)}.`,
+    );
   }
   return damping;
 }
@@ -96,4 +100,38 @@ export function vectorCount(name: string, value: unknown, dim: number): number {
     );
   }
   return value.length / dim;
+}
+
+/** How a sum over samples is reported: "mean" divides by Σ w, "sum" does not. */
+export type Reduction = "mean" | "sum";
+
+/** The `reduction` option: "mean" or "sum", `fallback` when undefined. */
+export function reductionOf(value: unknown, fallback: Reduction): Reduction {
+  if (value === undefined) return fallback;
+  if (value !== "mean" && value !== "sum") {
+    throw new RangeError(`\`options.reduction\` must be "mean" or "sum"; received ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A tolerance of a symmetry check: finite and non-negative. A NaN or infinite one would
+ * let any asymmetry through, since |A[i][j] − A[j][i]| > NaN is never true.
+ */
+export function assertSymmetryTolerance(name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !(value >= 0 && value < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(`\`${name}\` must be a finite non-negative number; received ${describeValue(value)}.`);
+  }
+}
+
+/** How matrices are laid out in a flat array: "dense" row-major dim×dim, or "packed" 'U' dim(dim+1)/2. */
+export type Layout = "dense" | "packed";
+
+/** A `layout` option named `name`: "dense" or "packed", `fallback` when undefined. */
+export function layoutOf(name: string, value: unknown, fallback: Layout): Layout {
+  if (value === undefined) return fallback;
+  if (value !== "dense" && value !== "packed") {
+    throw new RangeError(`\`${name}\` must be "dense" or "packed"; received ${describeValue(value)}.`);
+  }
+  return value;
 }

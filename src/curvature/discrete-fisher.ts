@@ -1,13 +1,17 @@
 // The exact (expected) Fisher of a model with a discrete output: Σ_i Σ_k p_ik s_ik s_ikᵀ
 // is one weighted rank-k update over the n·K (sample, outcome) rows, weights p_ik.
 
-import { NonFiniteError } from "../base/errors.js";
-import { assertDim, assertFloat64Array, assertOptions } from "../base/validate.js";
-import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
-import { empiricalFisher } from "./empirical-fisher.js";
+import { assertDim, assertFloat64Array, assertOptions, reductionOf } from "../base/validate.js";
+import { runtimeOf } from "../engine/init.js";
+import type { RuntimeOptions } from "../engine/runtime.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { scoreMoment } from "./score-moments.js";
 
-/** Options of discreteExpectedFisher(). */
-export interface DiscreteFisherOptions {
+/**
+ * Options of discreteExpectedFisher().
+ * @category Curvature
+ */
+export interface DiscreteFisherOptions extends RuntimeOptions {
   /** "sum" (default) over samples, or "mean": the sum divided by the number of samples n. */
   reduction?: "sum" | "mean";
 }
@@ -58,10 +62,8 @@ export function discreteExpectedFisher(
   assertDim("dim", dim);
   assertDim("outcomes", outcomes);
   assertOptions("options", options);
-  const reduction = options?.reduction ?? "sum";
-  if (reduction !== "mean" && reduction !== "sum") {
-    throw new RangeError(`\`options.reduction\` must be "sum" or "mean"; received ${String(reduction)}.`);
-  }
+  const reduction = reductionOf(options?.reduction, "sum");
+  const rt = runtimeOf(options?.runtime);
   if (probabilities.length === 0 || probabilities.length % outcomes !== 0) {
     throw new RangeError(
       `\`probabilities\` must be row-major n × outcomes (${outcomes}) with n ≥ 1; received length ${probabilities.length}.`,
@@ -74,14 +76,6 @@ export function discreteExpectedFisher(
     );
   }
   checkProbabilities(probabilities, n, outcomes);
-  let sum: SymmetricMatrix;
-  try {
-    sum = empiricalFisher(outcomeScores, dim, { weights: probabilities, reduction: "sum" });
-  } catch (error) {
-    if (error instanceof NonFiniteError) {
-      throw new NonFiniteError("outcomeScores", error.row, error.column, error.value);
-    }
-    throw error;
-  }
-  return reduction === "mean" ? sum.scale(1 / n) : sum;
+  const request = { weights: probabilities, divisor: reduction === "mean" ? n : 1, argument: "outcomeScores" };
+  return SymmetricMatrix.adopt(scoreMoment(rt, outcomeScores, dim, request), dim, rt);
 }

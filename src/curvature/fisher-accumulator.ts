@@ -6,12 +6,13 @@
 // Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
 // uncentered Fisher is then M / W + μ μᵀ.
 
-import { EmptyAccumulatorError, NonFiniteError, SerializationError } from "../base/errors.js";
+import { EmptyMeanError, NonFiniteError, SerializationError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
 import { assertDim, assertOptions, rowsOf, weightSum } from "../base/validate.js";
+import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
-import { CHUNK_ROWS, type Runtime, type Staging } from "../engine/runtime.js";
+import { CHUNK_ROWS, type Runtime, type RuntimeOptions, type Staging } from "../engine/runtime.js";
 import { type Chunk, streamChunks } from "../engine/stream.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type AccumulatorState, decodeState, encodeState } from "./fisher-accumulator-format.js";
@@ -25,8 +26,9 @@ export interface AddOptions {
 /**
  * A streaming empirical Fisher: add score rows in batches of any size, merge partial
  * accumulators, serialize the state. Keeps count, Σw, the mean score and the centered
- * co-moment in packed storage, in the memory of the backend that created it; call
+ * co-moment in packed storage, in the memory of the runtime it was created in; call
  * dispose() to give that memory back (a finalizer does it for dropped objects).
+ * @category Curvature
  */
 export class FisherAccumulator {
   /** Length of every score row. */
@@ -39,14 +41,17 @@ export class FisherAccumulator {
   private weight = 0;
 
   /**
-   * An empty accumulator of dimension `dim`, in the active backend's memory.
+   * An empty accumulator of dimension `dim`, in the memory of `options.runtime` (default: the default runtime).
    * @throws {RangeError} when dim is not a positive integer, or its packed matrix cannot fit in 32-bit WebAssembly memory.
+   * @throws {NotInitializedError} without a runtime before init().
    */
-  constructor(dim: number) {
+  constructor(dim: number, options?: RuntimeOptions) {
     assertDim("dim", dim);
+    assertOptions("options", options);
+    const rt = runtimeOf(options?.runtime);
     this.dim = dim;
     const meanLength = dim + (dim % 2); // keeps the co-moment 16-byte aligned
-    this.block = new ResidentBlock(this, "FisherAccumulator", meanLength + packedLength(dim));
+    this.block = new ResidentBlock(rt, this, "FisherAccumulator", meanLength + packedLength(dim));
     this.rt = this.block.rt;
     this.meanPtr = this.block.ptr;
     this.comomentPtr = this.block.ptr + meanLength * 8;
@@ -65,6 +70,11 @@ export class FisherAccumulator {
   /** The backend whose memory holds this accumulator. */
   get backend(): Runtime["name"] {
     return this.rt.name;
+  }
+
+  /** The runtime whose memory holds this accumulator; the matrices it returns compute there too. */
+  get runtime(): Runtime {
+    return this.rt;
   }
 
   /**
@@ -185,10 +195,10 @@ export class FisherAccumulator {
   }
 
   /**
-   * Restores an accumulator from serialize() output, in the active backend.
+   * Restores an accumulator from serialize() output, in `options.runtime` (default: the default runtime).
    * @throws {SerializationError} on truncated, corrupted or foreign bytes.
    */
-  static deserialize(bytes: Uint8Array): FisherAccumulator {
+  static deserialize(bytes: Uint8Array, options?: RuntimeOptions): FisherAccumulator {
     const state = decodeState(bytes);
     for (const [name, values] of [
       ["mean", state.mean],
@@ -197,7 +207,7 @@ export class FisherAccumulator {
       const bad = values.findIndex((v) => v - v !== 0);
       if (bad >= 0) throw new SerializationError(`Corrupted accumulator: ${name}[${bad}] is ${values[bad]}.`);
     }
-    const acc = new FisherAccumulator(state.dim);
+    const acc = new FisherAccumulator(state.dim, options);
     acc.rt.write(acc.meanPtr, state.mean);
     acc.rt.write(acc.comomentPtr, state.comoment);
     acc.rows = state.count;
@@ -256,7 +266,7 @@ export class FisherAccumulator {
     try {
       rt.kernels.copy(temp, this.comomentPtr, p);
       edit(rt.kernels, temp, p);
-      return SymmetricMatrix.adopt(rt.read(temp, p), this.dim);
+      return SymmetricMatrix.adopt(rt.read(temp, p), this.dim, rt);
     } finally {
       rt.free(temp);
     }
@@ -283,6 +293,6 @@ export class FisherAccumulator {
 
   private assertNonEmpty(what: string): void {
     this.assertLive();
-    if (!(this.weight > 0)) throw new EmptyAccumulatorError(what);
+    if (!(this.weight > 0)) throw new EmptyMeanError(what);
   }
 }

@@ -1,10 +1,11 @@
 // A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
 // packed storage: the observed-information side of F = −E[∇² log p].
-import { EmptyAccumulatorError, NonFiniteError } from "../base/errors.js";
-import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertFloat64Array, assertOptions, weightSum } from "../base/validate.js";
+import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
+import { findAsymmetry, packDense, packedLength } from "../base/packed-layout.js";
+import { assertDim, assertFloat64Array, assertOptions, assertSymmetryTolerance, weightSum } from "../base/validate.js";
+import { runtimeOf } from "../engine/init.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
-import type { Runtime } from "../engine/runtime.js";
+import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /** Options of HessianAccumulator.add(). */
@@ -13,7 +14,10 @@ export interface AddHessiansOptions {
   weights?: Float64Array;
   /** "dense": dim×dim row-major per matrix (default); "packed": dim(dim+1)/2 packed 'U' entries per matrix. */
   layout?: "dense" | "packed";
-  /** Dense input: largest |H[i][j] − H[j][i]| accepted, relative to the matrix's largest |entry|. Default 1e-10. */
+  /**
+   * Dense input: largest |H[i][j] − H[j][i]| accepted, relative to the matrix's largest |entry|:
+   * finite, >= 0. Default 1e-10. The upper triangle is what gets added.
+   */
   symmetryTolerance?: number;
 }
 
@@ -22,8 +26,9 @@ const CHUNK_MATRICES = 64;
 
 /**
  * Accumulates Σ w H over per-sample symmetric matrices H (e.g. Hessians of log p),
- * in packed storage in the active backend's memory. A batch is checked whole
+ * in packed storage in the memory of the runtime it was created in. A batch is checked whole
  * (finite entries, symmetry) before any of it is added, so a rejected batch changes nothing.
+ * @category Curvature
  */
 export class HessianAccumulator {
   /** Dimension of every matrix. */
@@ -34,10 +39,12 @@ export class HessianAccumulator {
   private weight = 0;
 
   /** @throws {RangeError} when dim is not a positive integer or too large for 32-bit WebAssembly memory. */
-  constructor(dim: number) {
+  constructor(dim: number, options?: RuntimeOptions) {
     assertDim("dim", dim);
+    assertOptions("options", options);
+    const rt = runtimeOf(options?.runtime);
     this.dim = dim;
-    this.block = new ResidentBlock(this, "HessianAccumulator", packedLength(dim));
+    this.block = new ResidentBlock(rt, this, "HessianAccumulator", packedLength(dim));
     this.rt = this.block.rt;
   }
 
@@ -77,12 +84,8 @@ export class HessianAccumulator {
     const weights = options?.weights;
     const total = weights === undefined ? k : weightSum("options.weights", weights, k);
     const tolerance = options?.symmetryTolerance ?? 1e-10;
-    if (typeof tolerance !== "number" || !(tolerance >= 0)) {
-      throw new RangeError(
-        `\`options.symmetryTolerance\` must be a non-negative number; received ${String(tolerance)}.`,
-      );
-    }
-    const packed = layout === "dense" ? packDense(hessians, d, k, tolerance) : checkFinite(hessians, size);
+    assertSymmetryTolerance("options.symmetryTolerance", tolerance);
+    const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : checkFinite(hessians, size);
     const { rt } = this;
     const p = packedLength(d);
     const rows = Math.min(k, CHUNK_MATRICES);
@@ -123,15 +126,15 @@ export class HessianAccumulator {
   /** The SUM Σ w H (zero when nothing was added). */
   sum(): SymmetricMatrix {
     this.assertLive();
-    return SymmetricMatrix.adopt(this.rt.read(this.block.ptr, packedLength(this.dim)), this.dim);
+    return SymmetricMatrix.adopt(this.rt.read(this.block.ptr, packedLength(this.dim)), this.dim, this.rt);
   }
 
-  /** The MEAN (1/Σw) Σ w H. @throws {EmptyAccumulatorError} when Σ w = 0. */
+  /** The MEAN (1/Σw) Σ w H. @throws {EmptyMeanError} when Σ w = 0. */
   mean(): SymmetricMatrix {
     return this.scaledSum(1, "the mean Hessian");
   }
 
-  /** The observed information per sample, a MEAN: −(1/Σw) Σ w H. @throws {EmptyAccumulatorError} when Σ w = 0. */
+  /** The observed information per sample, a MEAN: −(1/Σw) Σ w H. @throws {EmptyMeanError} when Σ w = 0. */
   negativeMean(): SymmetricMatrix {
     return this.scaledSum(-1, "the negative mean Hessian");
   }
@@ -143,11 +146,12 @@ export class HessianAccumulator {
 
   private scaledSum(sign: number, what: string): SymmetricMatrix {
     this.assertLive();
-    if (!(this.weight > 0)) throw new EmptyAccumulatorError(what);
+    if (!(this.weight > 0)) throw new EmptyMeanError(what);
     const sum = this.rt.read(this.block.ptr, packedLength(this.dim));
     return SymmetricMatrix.adopt(
       sum.map((v) => (sign * v) / this.weight),
       this.dim,
+      this.rt,
     );
   }
 
@@ -166,26 +170,19 @@ function checkFinite(values: Float64Array, size: number): Float64Array {
 }
 
 /** Packs k dense symmetric matrices (upper triangles), checking finiteness and symmetry first. */
-function packDense(dense: Float64Array, d: number, k: number, tolerance: number): Float64Array {
+function packDenseBatch(dense: Float64Array, d: number, k: number, tolerance: number): Float64Array {
   checkFinite(dense, d * d);
   const p = packedLength(d);
   const out = new Float64Array(k * p);
   for (let s = 0; s < k; s++) {
-    const base = s * d * d;
-    let scale = 0;
-    for (let t = 0; t < d * d; t++) scale = Math.max(scale, Math.abs(dense[base + t] as number));
-    for (let j = 0; j < d; j++) {
-      for (let i = 0; i <= j; i++) {
-        const upper = dense[base + i * d + j] as number;
-        const lower = dense[base + j * d + i] as number;
-        if (Math.abs(upper - lower) > tolerance * scale) {
-          throw new RangeError(
-            `\`hessians\` must be symmetric; sample ${s} has H[${i}][${j}] = ${upper} but H[${j}][${i}] = ${lower} (tolerance ${tolerance} relative to its max |entry| ${scale}).`,
-          );
-        }
-        out[s * p + i + (j * (j + 1)) / 2] = upper;
-      }
+    const asymmetry = findAsymmetry(dense, d, tolerance, s * d * d);
+    if (asymmetry !== undefined) {
+      const { i, j, upper, lower, scale } = asymmetry;
+      throw new RangeError(
+        `\`hessians\` must be symmetric; sample ${s} has H[${i}][${j}] = ${upper} but H[${j}][${i}] = ${lower} (tolerance ${tolerance} relative to its max |entry| ${scale}).`,
+      );
     }
+    packDense(dense, d, out, s * d * d, s * p);
   }
   return out;
 }

@@ -1,13 +1,19 @@
 // A Monte-Carlo Fisher: F = E[s sᵀ] under the model, estimated from scores of outputs
 // drawn from the model itself (not from the data, which would give the empirical Fisher).
 
-import { NonFiniteError } from "../base/errors.js";
+import { CallbackResultError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
 import { assertDim, assertOptions } from "../base/validate.js";
-import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
-import { FisherAccumulator } from "./fisher-accumulator.js";
+import { runtimeOf } from "../engine/init.js";
+import type { RuntimeOptions } from "../engine/runtime.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { scoreMoment } from "./score-moments.js";
 
-/** Options of monteCarloFisher(). */
-export interface MonteCarloFisherOptions {
+/**
+ * Options of monteCarloFisher().
+ * @category Curvature
+ */
+export interface MonteCarloFisherOptions extends RuntimeOptions {
   /** Number of draws M in all. */
   samples: number;
   /** Draws asked of `sampleScores` per call; default 1024 (the last call may ask fewer). */
@@ -26,8 +32,9 @@ function positiveInteger(name: string, value: unknown): number {
  * of outputs ỹ_m drawn from the model at θ. `sampleScores(count)` draws `count` outputs and
  * returns their scores, row-major count × dim; it is called until M scores have arrived,
  * and memory stays O(batchSize·dim + dim²) however large M is.
- * @throws {TypeError} when sampleScores is not a function or returns something other than a Float64Array.
- * @throws {RangeError} on a bad dim or options, or a batch whose length is not count·dim.
+ * @throws {TypeError} when sampleScores is not a function.
+ * @throws {CallbackResultError} when it returns something other than a Float64Array of count·dim scores.
+ * @throws {RangeError} on a bad dim or options.
  * @throws {NonFiniteError} naming the draw (counted from 0 over all batches) and column of a non-finite score.
  */
 export function monteCarloFisher(
@@ -45,29 +52,25 @@ export function monteCarloFisher(
   if (options === undefined) throw new TypeError("`options` must be given, with the number of draws `samples`.");
   const samples = positiveInteger("options.samples", options.samples);
   const batchSize = positiveInteger("options.batchSize", options.batchSize ?? 1024);
-  const accumulator = new FisherAccumulator(dim);
-  try {
-    for (let drawn = 0; drawn < samples; ) {
-      const count = Math.min(batchSize, samples - drawn);
-      const batch = sampleScores(count);
-      if (!(batch instanceof Float64Array)) {
-        throw new TypeError(`\`sampleScores(${count})\` must return a Float64Array; it returned ${typeof batch}.`);
-      }
-      if (batch.length !== count * dim) {
-        throw new RangeError(
-          `\`sampleScores(${count})\` must return ${count} rows of ${dim} scores (length ${count * dim}); it returned length ${batch.length}.`,
-        );
-      }
-      try {
-        accumulator.add(batch);
-      } catch (error) {
-        if (!(error instanceof NonFiniteError)) throw error;
-        throw new NonFiniteError("sampleScores", drawn + error.row, error.column, error.value);
-      }
-      drawn += count;
+  const rt = runtimeOf(options.runtime);
+  const sum = new Float64Array(packedLength(dim));
+  for (let drawn = 0; drawn < samples; ) {
+    const count = Math.min(batchSize, samples - drawn);
+    const call = `sampleScores(${count})`;
+    const batch = sampleScores(count);
+    if (!(batch instanceof Float64Array)) {
+      throw new CallbackResultError(call, `\`${call}\` must return a Float64Array; it returned ${typeof batch}.`);
     }
-    return accumulator.fisher();
-  } finally {
-    accumulator.dispose();
+    if (batch.length !== count * dim) {
+      throw new CallbackResultError(
+        call,
+        `\`${call}\` must return ${count} rows of ${dim} scores (length ${count * dim}); it returned length ${batch.length}.`,
+      );
+    }
+    const batchSum = scoreMoment(rt, batch, dim, { divisor: 1, argument: "sampleScores", firstRow: drawn });
+    for (let t = 0; t < sum.length; t++) sum[t] = (sum[t] as number) + (batchSum[t] as number);
+    drawn += count;
   }
+  for (let t = 0; t < sum.length; t++) sum[t] = (sum[t] as number) / samples;
+  return SymmetricMatrix.adopt(sum, dim, rt);
 }

@@ -1,6 +1,7 @@
 // Curvature by finite differences, for users who have only a function: the Hessian
 // of a log-likelihood from its values, or the symmetrised Jacobian of its gradient.
 
+import { packedDiagonalIndex, packedIndex, packedLength, symmetrizeAndPack } from "../base/packed-layout.js";
 import { assertAllFinite, assertFloat64Array } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
@@ -66,10 +67,10 @@ export function numericalHessian(
     return valueAt(logLik, point);
   };
   const center = at([]);
-  const packed = new Float64Array((d * (d + 1)) / 2);
+  const packed = new Float64Array(packedLength(d));
   for (let j = 0; j < d; j++) {
     const hj = h[j] as number;
-    packed[(j * (j + 3)) / 2] = (at([[j, 1]]) - 2 * center + at([[j, -1]])) / (hj * hj);
+    packed[packedDiagonalIndex(j)] = (at([[j, 1]]) - 2 * center + at([[j, -1]])) / (hj * hj);
     for (let i = 0; i < j; i++) {
       const hi = h[i] as number;
       const value =
@@ -89,10 +90,10 @@ export function numericalHessian(
           [i, -1],
           [j, -1],
         ]);
-      packed[i + (j * (j + 1)) / 2] = value / (4 * hi * hj);
+      packed[packedIndex(i, j)] = value / (4 * hi * hj);
     }
   }
-  return SymmetricMatrix.adopt(packed, d);
+  return SymmetricMatrix.adopt(packed, d, undefined);
 }
 
 /**
@@ -130,11 +131,5 @@ export function scoreJacobian(
     for (let i = 0; i < d; i++)
       jacobian[i * d + j] = ((plus[i] as number) - (minus[i] as number)) / (2 * (h[j] as number));
   }
-  const packed = new Float64Array((d * (d + 1)) / 2);
-  for (let j = 0; j < d; j++) {
-    for (let i = 0; i <= j; i++) {
-      packed[i + (j * (j + 1)) / 2] = 0.5 * ((jacobian[i * d + j] as number) + (jacobian[j * d + i] as number));
-    }
-  }
-  return SymmetricMatrix.adopt(packed, d);
+  return SymmetricMatrix.adopt(symmetrizeAndPack(jacobian, d), d, undefined);
 }

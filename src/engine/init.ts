@@ -1,7 +1,9 @@
-// Backend selection. init() compiles and instantiates once per backend; compute
-// is synchronous after it.
+// Runtimes: init() compiles and instantiates a backend once and makes it the default
+// runtime; createRuntime() makes an independent one (its own memory) to pass as
+// `{ runtime }`. Compute is synchronous after either.
 
-import { assertOptions } from "../base/validate.js";
+import { BackendUnavailableError, NotInitializedError } from "../base/errors.js";
+import { assertOptions, describeValue } from "../base/validate.js";
 import { createJsKernels } from "./backends/js-kernels.js";
 import { JsMemory } from "./backends/js-memory.js";
 import { type BackendName, Runtime } from "./runtime.js";
@@ -9,7 +11,10 @@ import { canRun, hasWebAssembly, instantiate } from "./wasm/instantiate.js";
 
 export type { BackendName } from "./runtime.js";
 
-/** Options of init(). */
+/**
+ * Options of init() and createRuntime().
+ * @category Engine
+ */
 export interface InitOptions {
   /** Force a backend; by default the fastest one this engine can run. */
   backend?: BackendName;
@@ -17,10 +22,32 @@ export interface InitOptions {
 
 const BACKENDS: readonly BackendName[] = ["wasm-relaxed-simd", "wasm-simd", "wasm-scalar", "js"];
 
-const runtimes = new Map<BackendName, Promise<Runtime>>();
+/** The default runtime of each backend, made once; init() picks one of them. */
+const defaults = new Map<BackendName, Promise<Runtime>>();
 let active: Runtime | undefined;
 
-async function createRuntime(name: BackendName): Promise<Runtime> {
+/**
+ * The backends this engine can run, fastest first.
+ * @category Engine
+ */
+export function availableBackends(): BackendName[] {
+  return BACKENDS.filter((name) => name === "js" || canRun(name));
+}
+
+/** Validates the options and names the backend they ask for (or the fastest available). */
+function chooseBackend(options: InitOptions | undefined): BackendName {
+  assertOptions("options", options);
+  const requested = options?.backend;
+  if (requested !== undefined && !BACKENDS.includes(requested)) {
+    throw new RangeError(`\`options.backend\` must be one of ${BACKENDS.join(", ")}; received ${String(requested)}.`);
+  }
+  const name = requested ?? (availableBackends()[0] as BackendName);
+  if (name !== "js" && !(hasWebAssembly() && canRun(name)))
+    throw new BackendUnavailableError(name, availableBackends());
+  return name;
+}
+
+async function instantiateRuntime(name: BackendName): Promise<Runtime> {
   if (name === "js") {
     const memory = new JsMemory(1);
     return new Runtime("js", createJsKernels(memory), memory);
@@ -29,44 +56,64 @@ async function createRuntime(name: BackendName): Promise<Runtime> {
   return new Runtime(name, kernels, memory);
 }
 
-/** The backends this engine can run, fastest first. */
-export function availableBackends(): BackendName[] {
-  return BACKENDS.filter((name) => name === "js" || canRun(name));
-}
-
 /**
  * Compiles and instantiates a backend (once; later calls reuse it) and makes it the
- * one new objects use. Resolves to its name.
+ * default runtime: the one that objects and functions use when no `{ runtime }` is
+ * passed. Resolves to its name.
  * @throws {RangeError} when `backend` is not a known name.
- * @throws {Error} when the engine cannot run the requested backend.
+ * @throws {BackendUnavailableError} when the engine cannot run the requested backend.
+ * @category Engine
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
-  assertOptions("options", options);
-  const requested = options?.backend;
-  if (requested !== undefined && !BACKENDS.includes(requested)) {
-    throw new RangeError(`\`options.backend\` must be one of ${BACKENDS.join(", ")}; received ${String(requested)}.`);
-  }
-  const name = requested ?? (availableBackends()[0] as BackendName);
-  if (name !== "js" && !(hasWebAssembly() && canRun(name))) {
-    throw new Error(`Backend ${name} is not available in this engine; available: ${availableBackends().join(", ")}.`);
-  }
-  let pending = runtimes.get(name);
+  const name = chooseBackend(options);
+  let pending = defaults.get(name);
   if (!pending) {
-    pending = createRuntime(name);
-    runtimes.set(name, pending);
-    pending.catch(() => runtimes.delete(name));
+    pending = instantiateRuntime(name);
+    defaults.set(name, pending);
+    pending.catch(() => defaults.delete(name));
   }
   active = await pending;
   return name;
 }
 
-/** The active backend's name. @throws {Error} before init(). */
-export function backend(): BackendName {
-  return runtime().name;
+/**
+ * A new runtime of its own: a fresh instance of the backend with its own memory, apart
+ * from the default one and from every other. Pass it as `{ runtime }` to create objects
+ * in it; they use it for every computation, whatever the default is later.
+ * @throws {RangeError} when `backend` is not a known name.
+ * @throws {BackendUnavailableError} when the engine cannot run the requested backend.
+ * @category Engine
+ */
+export async function createRuntime(options?: InitOptions): Promise<Runtime> {
+  return instantiateRuntime(chooseBackend(options));
 }
 
-/** The active runtime. @throws {Error} before init(). */
-export function runtime(): Runtime {
-  if (!active) throw new Error("fisher-wasm is not initialised: call `await init()` first.");
+/**
+ * The default runtime's backend name.
+ * @throws {NotInitializedError} before init().
+ * @category Engine
+ */
+export function backend(): BackendName {
+  return defaultRuntime().name;
+}
+
+/**
+ * The default runtime, set by the last init().
+ * @throws {NotInitializedError} before init().
+ * @category Engine
+ */
+export function defaultRuntime(): Runtime {
+  if (!active) throw new NotInitializedError();
   return active;
+}
+
+/** The runtime a call uses: the one it was given, else the default. */
+export function runtimeOf(given: unknown): Runtime {
+  if (given === undefined) return defaultRuntime();
+  if (!(given instanceof Runtime)) {
+    throw new TypeError(
+      `\`options.runtime\` must be a Runtime from createRuntime() or defaultRuntime(); received ${describeValue(given)}.`,
+    );
+  }
+  return given;
 }

@@ -11,6 +11,15 @@ import { Arena } from "./memory/arena.js";
  */
 export type BackendName = "wasm-relaxed-simd" | "wasm-simd" | "wasm-scalar" | "js";
 
+/**
+ * The `runtime` option shared by every function and constructor that computes.
+ * @category Engine
+ */
+export interface RuntimeOptions {
+  /** The runtime to compute in (from createRuntime()); default the default runtime set by init(). */
+  runtime?: Runtime;
+}
+
 /** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */
 export const CHUNK_ROWS = 256;
 
@@ -25,53 +34,69 @@ export interface Staging {
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
+/**
+ * Where computation happens: one instance of a backend with its own memory. `init()` sets
+ * the default runtime; `createRuntime()` makes others. Objects that hold backend memory
+ * (accumulators) live in the runtime they were created in and must be disposed (or are
+ * reclaimed by a finalizer); everything else a function returns is a plain JavaScript value
+ * that remembers the runtime that computed it and computes there again.
+ * @category Engine
+ */
 export class Runtime {
+  /** @internal */
   readonly arena: Arena;
   private view: Float64Array;
   private staged: { ptr: number; bytes: number; layout: Staging } | undefined;
 
+  /** @internal Use init() or createRuntime(). */
   constructor(
+    /** The backend that computes. */
     readonly name: BackendName,
+    /** @internal */
     readonly kernels: Kernels,
+    /** @internal */
     readonly memory: LinearMemory,
   ) {
     this.arena = new Arena(memory, kernels.heapBase());
     this.view = new Float64Array(memory.buffer);
   }
 
-  /** A view of the whole memory; valid until the next alloc(). */
+  /** @internal A view of the whole memory; valid until the next alloc(). */
   f64(): Float64Array {
     if (this.view.buffer !== this.memory.buffer) this.view = new Float64Array(this.memory.buffer);
     return this.view;
   }
 
-  /** Allocates n zeroed f64 and returns the byte offset. */
+  /** @internal Allocates n zeroed f64 and returns the byte offset. */
   alloc(n: number): number {
     const ptr = this.arena.alloc(n * 8);
     this.f64().fill(0, ptr / 8, ptr / 8 + n);
     return ptr;
   }
 
+  /** @internal */
   free(ptr: number): void {
     this.arena.free(ptr);
   }
 
-  /** Copies n f64 out of memory into a new array. */
+  /** @internal Copies n f64 out of memory into a new array. */
   read(ptr: number, n: number): Float64Array {
     return this.f64().slice(ptr / 8, ptr / 8 + n);
   }
 
-  /** Copies out.length f64 out of memory into `out`. */
+  /** @internal Copies out.length f64 out of memory into `out`. */
   readInto(ptr: number, out: Float64Array): Float64Array {
     out.set(this.f64().subarray(ptr / 8, ptr / 8 + out.length));
     return out;
   }
 
+  /** @internal */
   write(ptr: number, data: Float64Array): void {
     this.f64().set(data, ptr / 8);
   }
 
   /**
+   * @internal
    * Allocates zeroed regions of the given f64 lengths, runs `body` with their byte
    * offsets, and frees them whatever happens.
    */
@@ -85,7 +110,7 @@ export class Runtime {
     }
   }
 
-  /** The shared staging area for chunks of dimension `dim`, grown on demand. */
+  /** @internal The shared staging area for chunks of dimension `dim`, grown on demand. */
   staging(dim: number): Staging {
     if (this.staged && this.staged.layout.dim === dim) return this.staged.layout;
     const scoresBytes = align16(CHUNK_ROWS * dim * 8);

@@ -1,16 +1,19 @@
 // The Cholesky factor A + λI = UᵀU of a packed symmetric matrix, kept so that it
 // solves again and again without refactoring.
 import { NotPositiveDefiniteError } from "../base/errors.js";
-import { packedLength } from "../base/packed-layout.js";
-import { vectorCount } from "../base/validate.js";
-import { runtime } from "../engine/init.js";
+import { packedDiagonalIndex, packedLength } from "../base/packed-layout.js";
+import { assertAllFinite, vectorCount } from "../base/validate.js";
+import type { Runtime } from "../engine/runtime.js";
 
-const diagonalIndex = (j: number): number => (j * (j + 3)) / 2;
-
-/** The Cholesky factor U of A + λI = UᵀU (from SymmetricMatrix.cholesky()), reusable for many solves. */
+/**
+ * The Cholesky factor U of A + λI = UᵀU (from SymmetricMatrix.cholesky()), reusable for many
+ * solves in the runtime that factored it.
+ * @category Linear algebra
+ */
 export class CholeskyFactor {
   /** @internal Use SymmetricMatrix.cholesky(). */
   constructor(
+    private readonly rt: Runtime,
     /** U, upper triangular, in packed 'U' storage: A + damping·I = UᵀU. */
     readonly packed: Float64Array,
     /** Dimension of A. */
@@ -26,11 +29,8 @@ export class CholeskyFactor {
    */
   solve(b: Float64Array): Float64Array {
     const nrhs = vectorCount("b", b, this.dim);
-    for (let i = 0; i < b.length; i++) {
-      const v = b[i] as number;
-      if (v - v !== 0) throw new RangeError(`\`b\` must be finite; b[${i}] is ${v}.`);
-    }
-    const rt = runtime();
+    assertAllFinite("b", b);
+    const { rt } = this;
     const p = packedLength(this.dim);
     return rt.scoped([p, b.length], (u, x) => {
       rt.write(u, this.packed);
@@ -42,7 +42,7 @@ export class CholeskyFactor {
 
   /** (A + λI)⁻¹ in packed storage, from the factor (no dense copy). */
   inverse(): Float64Array {
-    const rt = runtime();
+    const { rt } = this;
     const p = packedLength(this.dim);
     return rt.scoped([p], (u) => {
       rt.write(u, this.packed);
@@ -54,23 +54,22 @@ export class CholeskyFactor {
   /** log det(A + λI) = 2 Σ log U[j][j]. */
   logDeterminant(): number {
     let sum = 0;
-    for (let j = 0; j < this.dim; j++) sum += Math.log(this.packed[diagonalIndex(j)] as number);
+    for (let j = 0; j < this.dim; j++) sum += Math.log(this.packed[packedDiagonalIndex(j)] as number);
     return 2 * sum;
   }
 }
 
 /**
- * Factors packed 'U' A + damping·I in the active backend.
+ * Factors packed 'U' A + damping·I in `rt` (inputs trusted).
  * @throws {NotPositiveDefiniteError} with the failing leading minor.
  */
-export function factorCholesky(packed: Float64Array, dim: number, damping: number): CholeskyFactor {
-  const rt = runtime();
+export function factorCholesky(rt: Runtime, packed: Float64Array, dim: number, damping: number): CholeskyFactor {
   const k = rt.kernels;
   const p = packedLength(dim);
   return rt.scoped([p, Math.ceil(k.choleskyWorkBytes(dim) / 8)], (ap, work) => {
     rt.write(ap, packed);
     const info = k.choleskyPacked(ap, dim, damping, work);
     if (info !== 0) throw new NotPositiveDefiniteError(info, dim, damping);
-    return new CholeskyFactor(rt.read(ap, p), dim, damping);
+    return new CholeskyFactor(rt, rt.read(ap, p), dim, damping);
   });
 }

@@ -1,8 +1,8 @@
-// Symmetric eigen-decomposition of a packed 'U' matrix through the active backend:
+// Symmetric eigen-decomposition of a packed 'U' matrix in a runtime's kernels:
 // Householder tridiagonalization, then implicit QL, with the basis formed and
 // rotated when vectors are wanted. Input is assumed validated (finite, right length).
+import { ConvergenceError } from "../base/errors.js";
 import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "../engine/eigen-kernels.js";
-import { runtime } from "../engine/init.js";
 import type { Runtime } from "../engine/runtime.js";
 
 export interface SymmetricEigen {
@@ -27,8 +27,9 @@ function scaled(packed: Float64Array): { data: Float64Array; unscale: number } {
   return { data: packed.map((x) => x * 2 ** -exponent), unscale: 2 ** exponent };
 }
 
-function notConverged(status: number, dim: number): Error {
-  return new Error(
+function notConverged(status: number, dim: number): ConvergenceError {
+  return new ConvergenceError(
+    `the QL iteration for eigenvalue ${status - 1} of ${dim} ran out of sweeps`,
     `Symmetric eigen-decomposition failed: the QL iteration for eigenvalue ${status - 1} of ${dim} ` +
       `did not converge within ${QL_SWEEPS_PER_VALUE * dim} sweeps.`,
   );
@@ -48,12 +49,12 @@ interface Tridiagonal {
 
 /** Allocates the tridiagonal reduction's arrays, reduces a copy of `packed`, and hands the arrays on. */
 function withTridiagonal<T>(
+  rt: Runtime,
   packed: Float64Array,
   dim: number,
   extra: number,
   body: (rt: Runtime, t: Tridiagonal) => T,
 ): T {
-  const rt = runtime();
   const ptrs: number[] = [];
   const alloc = (n: number): number => {
     const p = rt.alloc(n);
@@ -76,10 +77,10 @@ function withTridiagonal<T>(
 }
 
 /** Eigenvalues of the dim×dim symmetric matrix in packed 'U' storage, ascending. */
-export function symmetricEigenvalues(packed: Float64Array, dim: number): Float64Array {
+export function symmetricEigenvalues(rt: Runtime, packed: Float64Array, dim: number): Float64Array {
   if (dim === 0) return new Float64Array(0);
   const { data, unscale } = scaled(packed);
-  const values = withTridiagonal(data, dim, 0, (rt, t) => {
+  const values = withTridiagonal(rt, data, dim, 0, (rt, t) => {
     const status = rt.kernels.tridiagonalEigenvalues(t.diag, t.offdiag, dim);
     if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);
     return rt.read(t.diag, dim);
@@ -89,10 +90,10 @@ export function symmetricEigenvalues(packed: Float64Array, dim: number): Float64
 }
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors (column k for value k) of a packed 'U' matrix. */
-export function symmetricEigen(packed: Float64Array, dim: number): SymmetricEigen {
+export function symmetricEigen(rt: Runtime, packed: Float64Array, dim: number): SymmetricEigen {
   if (dim === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
   const { data, unscale } = scaled(packed);
-  const { values, rows } = withTridiagonal(data, dim, dim * dim, (rt, t) => {
+  const { values, rows } = withTridiagonal(rt, data, dim, dim * dim, (rt, t) => {
     const z = t.extra;
     rt.kernels.tridiagonalBasis(t.ap, dim, t.tau, z);
     // The reduction's work area is free again: it serves as the QL's rotation store.

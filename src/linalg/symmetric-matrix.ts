@@ -1,17 +1,28 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
 
-import { packedIndex, packedLength } from "../base/packed-layout.js";
+import {
+  findAsymmetry,
+  packDense,
+  packedColumnStart,
+  packedDiagonalIndex,
+  packedIndex,
+  packedLength,
+  unpackToDense,
+} from "../base/packed-layout.js";
 import {
   assertAllFinite,
   assertDim,
   assertFloat64Array,
   assertIndex,
   assertLength,
+  assertOptions,
+  assertSymmetryTolerance,
   dampingOf,
   vectorCount,
 } from "../base/validate.js";
-import { runtime } from "../engine/init.js";
+import { runtimeOf } from "../engine/init.js";
+import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
 import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 
@@ -37,11 +48,16 @@ export interface Eigen {
 
 const ADOPT = Symbol("adopt");
 
+/** A runtime given as an option, validated; undefined (bind later) when none was given. */
+function boundRuntime(given: unknown): Runtime | undefined {
+  return given === undefined ? undefined : runtimeOf(given);
+}
+
 /** Options of SymmetricMatrix.fromDense(). */
-export interface FromDenseOptions {
+export interface FromDenseOptions extends RuntimeOptions {
   /**
-   * Largest |A[i][j] − A[j][i]| accepted, relative to the largest |entry|.
-   * Default 1e-12. The upper triangle is stored.
+   * Largest |A[i][j] − A[j][i]| accepted, relative to the largest |entry|: finite, >= 0.
+   * Default 1e-12: room for rounding in a matrix meant to be symmetric. The upper triangle is stored.
    */
   symmetryTolerance?: number;
 }
@@ -57,28 +73,49 @@ export class SymmetricMatrix {
   /** Number of rows (and columns). */
   readonly dim: number;
 
+  /** The runtime it computes in; undefined until it first needs one when made without. */
+  private bound: Runtime | undefined;
+
   /** @internal Use fromPacked() or fromDense(). */
-  constructor(token: typeof ADOPT, packed: Float64Array, dim: number) {
+  constructor(token: typeof ADOPT, packed: Float64Array, dim: number, runtime: Runtime | undefined) {
     if (token !== ADOPT) throw new TypeError("Use SymmetricMatrix.fromPacked() or SymmetricMatrix.fromDense().");
     this.packed = packed;
     this.dim = dim;
+    this.bound = runtime;
   }
 
-  /** @internal Wraps an array the library just computed, without copying or checking. */
-  static adopt(packed: Float64Array, dim: number): SymmetricMatrix {
-    return new SymmetricMatrix(ADOPT, packed, dim);
+  /** @internal Wraps an array the library just computed in `runtime`, without copying or checking. */
+  static adopt(packed: Float64Array, dim: number, runtime: Runtime | undefined): SymmetricMatrix {
+    return new SymmetricMatrix(ADOPT, packed, dim, runtime);
+  }
+
+  /**
+   * The runtime whose kernels its heavy methods use: the one it was made in (`options.runtime`
+   * of fromPacked()/fromDense(), or the runtime of the computation that returned it); a matrix
+   * made without one binds to the default runtime when it first needs one.
+   * @throws {NotInitializedError} when it needs the default runtime before init().
+   */
+  get runtime(): Runtime {
+    this.bound ??= runtimeOf(undefined);
+    return this.bound;
+  }
+
+  /** A matrix of the same runtime (or none yet) holding `packed`. */
+  private derived(packed: Float64Array): SymmetricMatrix {
+    return new SymmetricMatrix(ADOPT, packed, this.dim, this.bound);
   }
 
   /**
    * Copies packed 'U' entries (length dim(dim+1)/2).
    * @throws {TypeError} if `ap` is not a Float64Array. @throws {RangeError} on a bad dim, length or a non-finite entry.
    */
-  static fromPacked(ap: Float64Array, dim: number): SymmetricMatrix {
+  static fromPacked(ap: Float64Array, dim: number, options?: RuntimeOptions): SymmetricMatrix {
     assertFloat64Array("ap", ap);
     assertDim("dim", dim);
     assertLength("ap", ap, packedLength(dim), `dim(dim+1)/2 for dim ${dim}`);
     assertAllFinite("ap", ap);
-    return new SymmetricMatrix(ADOPT, ap.slice(), dim);
+    assertOptions("options", options);
+    return new SymmetricMatrix(ADOPT, ap.slice(), dim, boundRuntime(options?.runtime));
   }
 
   /**
@@ -91,23 +128,18 @@ export class SymmetricMatrix {
     assertDim("dim", dim);
     assertLength("a", a, dim * dim, `dim×dim for dim ${dim}`);
     assertAllFinite("a", a);
+    assertOptions("options", options);
+    const runtime = boundRuntime(options?.runtime);
     const tolerance = options?.symmetryTolerance ?? 1e-12;
-    let scale = 0;
-    for (let k = 0; k < a.length; k++) scale = Math.max(scale, Math.abs(a[k] as number));
-    const packed = new Float64Array(packedLength(dim));
-    for (let j = 0; j < dim; j++) {
-      for (let i = 0; i <= j; i++) {
-        const upper = a[i * dim + j] as number;
-        const lower = a[j * dim + i] as number;
-        if (Math.abs(upper - lower) > tolerance * scale) {
-          throw new RangeError(
-            `\`a\` must be symmetric; a[${i}][${j}] = ${upper} but a[${j}][${i}] = ${lower} (tolerance ${tolerance} relative to max |a| = ${scale}).`,
-          );
-        }
-        packed[i + (j * (j + 1)) / 2] = upper;
-      }
+    assertSymmetryTolerance("options.symmetryTolerance", tolerance);
+    const asymmetry = findAsymmetry(a, dim, tolerance);
+    if (asymmetry !== undefined) {
+      const { i, j, upper, lower, scale } = asymmetry;
+      throw new RangeError(
+        `\`a\` must be symmetric; a[${i}][${j}] = ${upper} but a[${j}][${i}] = ${lower} (tolerance ${tolerance} relative to max |a| = ${scale}).`,
+      );
     }
-    return new SymmetricMatrix(ADOPT, packed, dim);
+    return new SymmetricMatrix(ADOPT, packDense(a, dim), dim, runtime);
   }
 
   /** A[i][j] (either triangle). @throws {RangeError} on an index out of range. */
@@ -119,30 +151,20 @@ export class SymmetricMatrix {
 
   /** Dense row-major dim×dim copy. */
   toDense(): Float64Array {
-    const n = this.dim;
-    const out = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) {
-      const col = (j * (j + 1)) / 2;
-      for (let i = 0; i <= j; i++) {
-        const v = this.packed[col + i] as number;
-        out[i * n + j] = v;
-        out[j * n + i] = v;
-      }
-    }
-    return out;
+    return unpackToDense(this.packed, this.dim);
   }
 
   /** The diagonal A[i][i]. */
   diagonal(): Float64Array {
     const out = new Float64Array(this.dim);
-    for (let i = 0; i < this.dim; i++) out[i] = this.packed[(i * (i + 3)) / 2] as number;
+    for (let i = 0; i < this.dim; i++) out[i] = this.packed[packedDiagonalIndex(i)] as number;
     return out;
   }
 
   /** Σ A[i][i]. */
   trace(): number {
     let sum = 0;
-    for (let i = 0; i < this.dim; i++) sum += this.packed[(i * (i + 3)) / 2] as number;
+    for (let i = 0; i < this.dim; i++) sum += this.packed[packedDiagonalIndex(i)] as number;
     return sum;
   }
 
@@ -165,7 +187,7 @@ export class SymmetricMatrix {
         throw new RangeError("`out` must not overlap `x`.");
       }
     }
-    const rt = runtime();
+    const rt = this.runtime;
     const d = this.dim;
     const y = rt.scoped([packedLength(d), d, d], (ap, xp, yp) => {
       rt.write(ap, this.packed);
@@ -187,7 +209,7 @@ export class SymmetricMatrix {
     const ap = this.packed;
     let sum = 0;
     for (let j = 0; j < this.dim; j++) {
-      const col = (j * (j + 1)) / 2;
+      const col = packedColumnStart(j);
       const xj = x[j] as number;
       let off = 0;
       for (let i = 0; i < j; i++) off += (ap[col + i] as number) * (x[i] as number);
@@ -202,10 +224,7 @@ export class SymmetricMatrix {
     if (other.dim !== this.dim) {
       throw new RangeError(`\`other\` must have dim ${this.dim}; received dim ${other.dim}.`);
     }
-    return SymmetricMatrix.adopt(
-      this.packed.map((v, k) => v + (other.packed[k] as number)),
-      this.dim,
-    );
+    return this.derived(this.packed.map((v, k) => v + (other.packed[k] as number)));
   }
 
   /** αA. @throws {RangeError} when alpha is not a finite number. */
@@ -213,10 +232,7 @@ export class SymmetricMatrix {
     if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
       throw new RangeError(`\`alpha\` must be a finite number; received ${String(alpha)}.`);
     }
-    return SymmetricMatrix.adopt(
-      this.packed.map((v) => alpha * v),
-      this.dim,
-    );
+    return this.derived(this.packed.map((v) => alpha * v));
   }
 
   /** A + λI. @throws {RangeError} when lambda is not a finite number. */
@@ -225,8 +241,9 @@ export class SymmetricMatrix {
       throw new RangeError(`\`lambda\` must be a finite number; received ${String(lambda)}.`);
     }
     const packed = this.packed.slice();
-    for (let i = 0; i < this.dim; i++) packed[(i * (i + 3)) / 2] = (packed[(i * (i + 3)) / 2] as number) + lambda;
-    return SymmetricMatrix.adopt(packed, this.dim);
+    for (let i = 0; i < this.dim; i++)
+      packed[packedDiagonalIndex(i)] = (packed[packedDiagonalIndex(i)] as number) + lambda;
+    return this.derived(packed);
   }
 
   /** ‖A‖_F = sqrt(Σ_ij A[i][j]²) over the full matrix (off-diagonal entries count twice). */
@@ -234,7 +251,7 @@ export class SymmetricMatrix {
     let diagonal = 0;
     let offDiagonal = 0;
     for (let j = 0; j < this.dim; j++) {
-      const col = (j * (j + 1)) / 2;
+      const col = packedColumnStart(j);
       for (let i = 0; i < j; i++) offDiagonal += (this.packed[col + i] as number) ** 2;
       diagonal += (this.packed[col + j] as number) ** 2;
     }
@@ -246,7 +263,7 @@ export class SymmetricMatrix {
    * @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError} with the failing leading minor.
    */
   cholesky(options?: DampingOptions): CholeskyFactor {
-    return factorCholesky(this.packed, this.dim, dampingOf(options));
+    return factorCholesky(this.runtime, this.packed, this.dim, dampingOf(options));
   }
 
   /**
@@ -260,7 +277,7 @@ export class SymmetricMatrix {
 
   /** (A + λI)⁻¹, packed, from the Cholesky factor. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}. */
   inverse(options?: DampingOptions): SymmetricMatrix {
-    return SymmetricMatrix.adopt(this.cholesky(options).inverse(), this.dim);
+    return this.derived(this.cholesky(options).inverse());
   }
 
   /** log det(A + λI), through the Cholesky factor. @throws {NotPositiveDefiniteError}. */
@@ -270,12 +287,12 @@ export class SymmetricMatrix {
 
   /** The eigenvalues, ascending. */
   eigenvalues(): Float64Array {
-    return symmetricEigenvalues(this.packed, this.dim);
+    return symmetricEigenvalues(this.runtime, this.packed, this.dim);
   }
 
   /** Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array). */
   eigh(): Eigen {
-    return symmetricEigen(this.packed, this.dim);
+    return symmetricEigen(this.runtime, this.packed, this.dim);
   }
 
   /** The 2-norm condition number max|λ| / min|λ| (Infinity when singular). */
@@ -320,10 +337,10 @@ export class SymmetricMatrix {
       if (lambda === 0) continue;
       for (let j = 0; j < d; j++) {
         const s = lambda * (vectors[j * d + k] as number);
-        const col = (j * (j + 1)) / 2;
+        const col = packedColumnStart(j);
         for (let i = 0; i <= j; i++) packed[col + i] = (packed[col + i] as number) + (vectors[i * d + k] as number) * s;
       }
     }
-    return SymmetricMatrix.adopt(packed, d);
+    return this.derived(packed);
   }
 }

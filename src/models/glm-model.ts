@@ -2,9 +2,10 @@
 // function of η_i = x_iᵀβ times x_i, x_i x_iᵀ or x_i ⊗ x_i ⊗ x_i, so the matrices are
 // weighted Gram matrices XᵀWX and run through the weighted rank-k kernel.
 
-import { packedLength } from "../base/packed-layout.js";
-import { empiricalFisher } from "../curvature/empirical-fisher.js";
-import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { packedColumnStart, packedLength } from "../base/packed-layout.js";
+import { scoreMoment } from "../curvature/score-moments.js";
+import { runtimeOf } from "../engine/init.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import type { GlmFamily, GlmFamilyName } from "./families.js";
 import { Model } from "./model.js";
@@ -86,7 +87,9 @@ export class GlmModel extends Model {
       }
       weights[i] = w;
     }
-    return empiricalFisher(this.design.x, this.dim, { weights, reduction: "sum" });
+    const rt = runtimeOf(undefined);
+    const xtwx = scoreMoment(rt, this.design.x, this.dim, { weights, divisor: 1, argument: "X" });
+    return SymmetricMatrix.adopt(xtwx, this.dim, rt);
   }
 
   sampleHessians(params: Float64Array): Float64Array {
@@ -98,7 +101,7 @@ export class GlmModel extends Model {
       const h = this.glm.second(eta[i] as number, this.variance);
       const row = i * p;
       for (let k = 0; k < p; k++) {
-        const base = i * size + (k * (k + 1)) / 2;
+        const base = i * size + packedColumnStart(k);
         const hk = h * (x[row + k] as number);
         for (let j = 0; j <= k; j++) out[base + j] = hk * (x[row + j] as number);
       }
@@ -131,7 +134,7 @@ export class GlmModel extends Model {
     return jac;
   }
 
-  degeneracy(params: Float64Array): string | undefined {
+  override degeneracy(params: Float64Array): string | undefined {
     if (this.glm.name === "poisson" && this.design.y.every((v) => v === 0)) {
       return "every count is 0, so the likelihood grows as the mean goes to 0 and no finite MLE exists";
     }
@@ -144,7 +147,7 @@ export class GlmModel extends Model {
     return "perfect separation: every observed response has a fitted probability above 1 − 1e-8 and the coefficients grow without bound, so no finite MLE exists";
   }
 
-  boundary(params: Float64Array): string | undefined {
+  override boundary(params: Float64Array): string | undefined {
     const eta = this.eta(params);
     const y = this.design.y;
     let count = 0;

@@ -2,7 +2,9 @@
 
 import { NotPositiveDefiniteError } from "../base/errors.js";
 import { assertDim, assertOptions } from "../base/validate.js";
-import { empiricalFisher } from "../curvature/empirical-fisher.js";
+import { scoreMoment } from "../curvature/score-moments.js";
+import { runtimeOf } from "../engine/init.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkDesign, type Design, linearPredictor } from "./design.js";
 import { gaussian as gaussianFamily, logistic as logisticFamily, poisson as poissonFamily } from "./families.js";
 import { collinearColumn } from "./fit.js";
@@ -17,7 +19,8 @@ export interface GaussianOptions {
 
 /** RSS/n at the least-squares β̂, from the normal equations. */
 function maximumLikelihoodVariance(design: Design): number {
-  const xtx = empiricalFisher(design.x, design.p, { reduction: "sum" });
+  const rt = runtimeOf(undefined);
+  const xtx = SymmetricMatrix.adopt(scoreMoment(rt, design.x, design.p, { divisor: 1, argument: "X" }), design.p, rt);
   const { x, y, n, p } = design;
   const xty = new Float64Array(p);
   for (let i = 0; i < n; i++)

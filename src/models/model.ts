@@ -1,18 +1,28 @@
 // What every model offers, and the parts that are the same for all of them: the fit, the
 // outer product of scores and the information matrix test only need the per-sample pieces.
-import { empiricalFisher } from "../curvature/empirical-fisher.js";
-import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { scoreMoment } from "../curvature/score-moments.js";
+import { runtimeOf } from "../engine/init.js";
+import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type InformationMatrixTestResult, informationMatrixTest } from "../statistics/information-matrix-test.js";
 import { type FitOptions, fitModel, type ModelFit } from "./fit.js";
 
-/** The family of a built-in model. */
-export type ModelFamily = "logistic" | "poisson" | "gaussian" | "multinomial";
+/**
+ * The family of a model: one of the built-in names, or a subclass's own.
+ * @category Models
+ */
+export type ModelFamily = "logistic" | "poisson" | "gaussian" | "multinomial" | (string & {});
 
 /**
  * A statistical model on fixed data (X, y) as a function of its parameters. Every
  * matrix is of the SUMMED log-likelihood ℓ(θ) = Σ_i log p(y_i | x_i, θ); divide by n for means.
  * Every method that takes `params` throws a TypeError when it is not a Float64Array and a
  * RangeError when its length is not `dim` or an entry is not finite.
+ *
+ * It is an extension point: a subclass implements the abstract members (the per-sample
+ * scores and Hessians, ℓ, its gradient and Hessian, the expected Fisher and the indicator
+ * Jacobian) and inherits the fit, the outer product of scores and the information matrix
+ * test; it may override degeneracy() and boundary() so that a fit that cannot converge says why.
+ * @category Models
  */
 export abstract class Model {
   /** Which model this is. */
@@ -40,14 +50,28 @@ export abstract class Model {
    * form of the information matrix test needs, from third derivatives of ℓ.
    */
   abstract indicatorJacobian(params: Float64Array): Float64Array;
-  /** @internal Why no finite MLE exists at these parameters, when the model can tell. */
-  abstract degeneracy(params: Float64Array): string | undefined;
-  /** @internal Which samples are fitted at the edge of the response's range, a sign that the estimates diverge. */
-  abstract boundary(params: Float64Array): string | undefined;
+  /**
+   * Why no finite maximum-likelihood estimate exists at these parameters (for example
+   * "quasi-complete separation"), when the model can tell; undefined otherwise (the default).
+   * The fit reports it as its `reason` when it stops without converging.
+   */
+  degeneracy(_params: Float64Array): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Which samples are fitted at the edge of the response's range (a probability of 0 or 1, a
+   * mean of 0), a sign that the estimates diverge; undefined when none are (the default).
+   */
+  boundary(_params: Float64Array): string | undefined {
+    return undefined;
+  }
 
   /** Σ_i s_i s_iᵀ at params (the "meat" of the sandwich), a sum. */
   outerProductOfScores(params: Float64Array): SymmetricMatrix {
-    return empiricalFisher(this.scores(params), this.dim, { reduction: "sum" });
+    const rt = runtimeOf(undefined);
+    const sum = scoreMoment(rt, this.scores(params), this.dim, { divisor: 1, argument: "scores" });
+    return SymmetricMatrix.adopt(sum, this.dim, rt);
   }
 
   /**
@@ -67,7 +91,7 @@ export abstract class Model {
   informationMatrixTest(params: Float64Array): InformationMatrixTestResult {
     return informationMatrixTest(this.scores(params), this.sampleHessians(params), this.dim, {
       indicatorJacobian: this.indicatorJacobian(params),
-      hessianLayout: "packed",
+      layout: "packed",
     });
   }
 }

@@ -3,8 +3,9 @@
 // MNLogit flattens them. With q_i = p_i without the reference class, the score is
 // (e_{y_i} − q_i) ⊗ x_i and the Hessian −(diag q_i − q_i q_iᵀ) ⊗ x_i x_iᵀ.
 
-import { packedLength } from "../base/packed-layout.js";
-import { discreteExpectedFisher } from "../curvature/discrete-fisher.js";
+import { packedColumnStart, packedLength } from "../base/packed-layout.js";
+import { scoreMoment } from "../curvature/score-moments.js";
+import { runtimeOf } from "../engine/init.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import { Model } from "./model.js";
@@ -109,6 +110,7 @@ export class MultinomialModel extends Model {
     const K = this.classes;
     const P = this.dim;
     const perCall = Math.max(1, Math.floor(OUTCOME_ROWS_PER_CALL / K));
+    const rt = runtimeOf(undefined);
     let total: Float64Array | undefined;
     for (let start = 0; start < this.n; start += perCall) {
       const count = Math.min(perCall, this.n - start);
@@ -116,13 +118,12 @@ export class MultinomialModel extends Model {
       for (let i = 0; i < count; i++) {
         for (let k = 0; k < K; k++) this.outcomeScore(start + i, k, probs, outcomeScores, (i * K + k) * P);
       }
-      const part = discreteExpectedFisher(outcomeScores, probs.subarray(start * K, (start + count) * K), P, K, {
-        reduction: "sum",
-      }).packed;
+      const weights = probs.subarray(start * K, (start + count) * K);
+      const part = scoreMoment(rt, outcomeScores, P, { weights, divisor: 1, argument: "outcomeScores" });
       if (total === undefined) total = Float64Array.from(part);
       else for (let t = 0; t < total.length; t++) total[t] = (total[t] as number) + (part[t] as number);
     }
-    return SymmetricMatrix.fromPacked(total ?? new Float64Array(packedLength(P)), P);
+    return SymmetricMatrix.adopt(total ?? new Float64Array(packedLength(P)), P, rt);
   }
 
   sampleHessians(params: Float64Array): Float64Array {
@@ -137,7 +138,7 @@ export class MultinomialModel extends Model {
       for (let b = 0; b < P; b++) {
         const e = Math.floor(b / p);
         const xk = x[i * p + (b % p)] as number;
-        const base = i * size + (b * (b + 1)) / 2;
+        const base = i * size + packedColumnStart(b);
         for (let a = 0; a <= b; a++) {
           const c = Math.floor(a / p);
           const cov = (c === e ? (q[c] as number) : 0) - (q[c] as number) * (q[e] as number);
@@ -192,7 +193,7 @@ export class MultinomialModel extends Model {
     return jac;
   }
 
-  degeneracy(params: Float64Array): string | undefined {
+  override degeneracy(params: Float64Array): string | undefined {
     const probs = this.probabilities(params);
     const y = this.design.y;
     for (let i = 0; i < this.n; i++) {
@@ -201,7 +202,7 @@ export class MultinomialModel extends Model {
     return "perfect separation: every observed class has a fitted probability above 1 − 1e-8 and the coefficients grow without bound, so no finite MLE exists";
   }
 
-  boundary(params: Float64Array): string | undefined {
+  override boundary(params: Float64Array): string | undefined {
     const probs = this.probabilities(params);
     const y = this.design.y;
     let count = 0;

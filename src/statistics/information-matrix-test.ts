@@ -4,25 +4,41 @@
 // rank-k kernel; the small factorizations on top of them are plain TypeScript.
 
 import { NonFiniteError } from "../base/errors.js";
-import { packedIndex, packedLength } from "../base/packed-layout.js";
-import { assertAllFinite, assertDim, assertFloat64Array, assertOptions, rowsOf } from "../base/validate.js";
-import { empiricalFisher } from "../curvature/empirical-fisher.js";
+import { findAsymmetry, packedColumnStart, packedIndex, packedLength } from "../base/packed-layout.js";
+import {
+  assertAllFinite,
+  assertDim,
+  assertFloat64Array,
+  assertOptions,
+  assertSymmetryTolerance,
+  type Layout,
+  layoutOf,
+  rowsOf,
+} from "../base/validate.js";
+import { scoreMoment } from "../curvature/score-moments.js";
+import { runtimeOf } from "../engine/init.js";
+import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { chiSquareSurvival } from "./chi-square.js";
 
-/** Options of informationMatrixTest(). */
-export interface InformationMatrixTestOptions {
+/**
+ * Options of informationMatrixTest().
+ * @category Statistics
+ */
+export interface InformationMatrixTestOptions extends RuntimeOptions {
   /**
    * Enables White's form: the Jacobian ∂(Σᵢ dᵢ)/∂θ of the SUMMED indicators, row-major
    * q × dim with q = dim(dim+1)/2, one row per indicator in the order of
    * InformationMatrixTestResult.indicatorPairs (all q rows, including ones that get dropped).
    */
   indicatorJacobian?: Float64Array;
-  /** "dense" (default): dim×dim row-major per sample; "packed": dim(dim+1)/2 packed 'U' entries per sample. */
-  hessianLayout?: "dense" | "packed";
+  /** Layout of `hessians`: "dense" (default), dim×dim row-major per sample; "packed", dim(dim+1)/2 packed 'U' entries per sample. */
+  layout?: Layout;
+  /** @deprecated Renamed `layout`, as in HessianAccumulator.add(). */
+  hessianLayout?: Layout;
   /**
    * Dense Hessians: largest |H[j][k] − H[k][j]| accepted, relative to that sample's largest
-   * |entry|. Default 1e-10. The upper triangle is what gets used.
+   * |entry|: finite, >= 0. Default 1e-10. The upper triangle is what gets used.
    */
   symmetryTolerance?: number;
 }
@@ -108,14 +124,13 @@ export function informationMatrixTest(
   assertDim("dim", dim);
   assertOptions("options", options);
   const n = rowsOf("scores", scores, dim);
-  const layout = options?.hessianLayout ?? "dense";
-  if (layout !== "dense" && layout !== "packed") {
-    throw new RangeError(`\`options.hessianLayout\` must be "dense" or "packed"; received ${String(layout)}.`);
-  }
+  const layout =
+    options?.layout === undefined && options?.hessianLayout !== undefined
+      ? layoutOf("options.hessianLayout", options.hessianLayout, "dense")
+      : layoutOf("options.layout", options?.layout, "dense");
+  const rt = runtimeOf(options?.runtime);
   const tolerance = options?.symmetryTolerance ?? 1e-10;
-  if (typeof tolerance !== "number" || !(tolerance >= 0)) {
-    throw new RangeError(`\`options.symmetryTolerance\` must be a non-negative number; received ${String(tolerance)}.`);
-  }
+  assertSymmetryTolerance("options.symmetryTolerance", tolerance);
   assertFloat64Array("hessians", hessians);
   const q = packedLength(dim);
   const size = layout === "dense" ? dim * dim : q;
@@ -148,12 +163,12 @@ export function informationMatrixTest(
     const out = i * width;
     for (let t = 0; t < q; t++) {
       const [j, k] = pairs[t] as [number, number];
-      const hjk = layout === "dense" ? hessians[h + j * dim + k] : hessians[h + j + (k * (k + 1)) / 2];
+      const hjk = layout === "dense" ? hessians[h + j * dim + k] : hessians[h + packedColumnStart(k) + j];
       rows[out + t] = (scores[s + j] as number) * (scores[s + k] as number) + (hjk as number);
     }
     for (let j = 0; j < dim; j++) rows[out + q + j] = scores[s + j] as number;
   }
-  const gram = empiricalFisher(rows, width, { reduction: "sum" }).packed;
+  const gram = scoreMoment(rt, rows, width, { divisor: 1, argument: "scores" });
   const factor = factorInOrder(gram, width);
   const inFactor = new Set(factor.kept);
   const kept: number[] = [];
@@ -189,7 +204,7 @@ export function informationMatrixTest(
     n,
   };
   if (jacobian !== undefined) {
-    const statistic = whiteStatistic(rows, n, width, scores, hessians, layout, dim, kept, jacobian, indicatorMeans);
+    const statistic = whiteStatistic(rt, rows, n, width, scores, hessians, layout, dim, kept, jacobian, indicatorMeans);
     result.white = chiSquareTest(statistic, m);
   }
   return result;
@@ -216,19 +231,12 @@ function assertFinite(name: string, values: Float64Array, size: number): void {
 
 function assertSymmetric(hessians: Float64Array, d: number, n: number, tolerance: number): void {
   for (let i = 0; i < n; i++) {
-    const base = i * d * d;
-    let scale = 0;
-    for (let t = 0; t < d * d; t++) scale = Math.max(scale, Math.abs(hessians[base + t] as number));
-    for (let j = 0; j < d; j++) {
-      for (let k = j + 1; k < d; k++) {
-        const upper = hessians[base + j * d + k] as number;
-        const lower = hessians[base + k * d + j] as number;
-        if (Math.abs(upper - lower) > tolerance * scale) {
-          throw new RangeError(
-            `\`hessians\` must be symmetric; sample ${i} has H[${j}][${k}] = ${upper} but H[${k}][${j}] = ${lower} (tolerance ${tolerance} relative to its max |entry| ${scale}).`,
-          );
-        }
-      }
+    const asymmetry = findAsymmetry(hessians, d, tolerance, i * d * d);
+    if (asymmetry !== undefined) {
+      const { i: j, j: k, upper, lower, scale } = asymmetry;
+      throw new RangeError(
+        `\`hessians\` must be symmetric; sample ${i} has H[${j}][${k}] = ${upper} but H[${k}][${j}] = ${lower} (tolerance ${tolerance} relative to its max |entry| ${scale}).`,
+      );
     }
   }
 }
@@ -335,6 +343,7 @@ function opgRegression(rows: Float64Array, n: number, width: number, factor: Ord
 
 /** n·D̄ᵀ V⁻¹ D̄ with vᵢ = dᵢ − J A⁻¹ sᵢ over the kept indicators. */
 function whiteStatistic(
+  rt: Runtime,
   rows: Float64Array,
   n: number,
   width: number,
@@ -350,10 +359,11 @@ function whiteStatistic(
   // −A = −(1/n) Σ Hᵢ, positive definite at a maximum of the likelihood.
   const negativeMean = new Float64Array(p);
   for (let k = 0; k < dim; k++) {
+    const col = packedColumnStart(k);
     for (let j = 0; j <= k; j++) {
-      const offset = layout === "dense" ? j * dim + k : j + (k * (k + 1)) / 2;
+      const offset = layout === "dense" ? j * dim + k : col + j;
       const size = layout === "dense" ? dim * dim : p;
-      negativeMean[j + (k * (k + 1)) / 2] = -columnSum(hessians, n, size, offset) / n;
+      negativeMean[col + j] = -columnSum(hessians, n, size, offset) / n;
     }
   }
   const m = kept.length;
@@ -363,7 +373,7 @@ function whiteStatistic(
     for (let j = 0; j < dim; j++) keptJacobian[t * dim + j] = (jacobian[row + j] as number) / n;
   }
   // Row t of (−A)⁻¹ solved against row t of J is row t of −J A⁻¹ (A is symmetric).
-  const minusJAinv = SymmetricMatrix.adopt(negativeMean, dim).cholesky().solve(keptJacobian);
+  const minusJAinv = SymmetricMatrix.adopt(negativeMean, dim, rt).cholesky().solve(keptJacobian);
   const v = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     const s = i * dim;
@@ -373,7 +383,7 @@ function whiteStatistic(
       v[i * m + t] = x;
     }
   }
-  const covariance = empiricalFisher(v, m);
+  const covariance = SymmetricMatrix.adopt(scoreMoment(rt, v, m, { divisor: n, argument: "scores" }), m, rt);
   const mean = new Float64Array(m);
   for (let t = 0; t < m; t++) mean[t] = indicatorMeans[kept[t] as number] as number;
   const factor = covariance.cholesky();

@@ -1,5 +1,6 @@
 // The sandwich covariance A⁻¹ B A⁻¹: with A the observed information (−H) and B the
 // outer product of the scores it is the robust (HC0) covariance of an estimator.
+import { symmetrizeAndPack } from "../base/packed-layout.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 function assertMatrix(name: string, value: unknown): asserts value is SymmetricMatrix {
@@ -25,11 +26,5 @@ export function sandwichCovariance(information: SymmetricMatrix, meat: Symmetric
   const rowsOfAinvB = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) rowsOfAinvB[j * d + i] = columnsOfAinvB[i * d + j] as number;
   const sandwich = factor.solve(rowsOfAinvB);
-  const packed = new Float64Array((d * (d + 1)) / 2);
-  for (let j = 0; j < d; j++) {
-    for (let i = 0; i <= j; i++) {
-      packed[i + (j * (j + 1)) / 2] = 0.5 * ((sandwich[j * d + i] as number) + (sandwich[i * d + j] as number));
-    }
-  }
-  return SymmetricMatrix.adopt(packed, d);
+  return SymmetricMatrix.adopt(symmetrizeAndPack(sandwich, d), d, information.runtime);
 }

@@ -1,5 +1,5 @@
 // Regions fenced by sentinels, to prove a kernel writes nothing outside its output.
-import { runtime } from "../../src/engine/init.js";
+import { defaultRuntime as runtime } from "../../src/engine/init.js";
 
 const GUARD = 8;
 const SENTINEL = -12345.678;

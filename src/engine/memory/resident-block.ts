@@ -1,7 +1,6 @@
-// A block of a backend's memory owned by a long-lived object: allocated in the active
-// backend, freed by dispose(), or by a finalizer when the owner is dropped undisposed.
+// A block of a runtime's memory owned by a long-lived object: allocated in the runtime the
+// object was created in, freed by dispose(), or by a finalizer when the owner is dropped undisposed.
 import { DisposedError } from "../../base/errors.js";
-import { runtime } from "../init.js";
 import type { Runtime } from "../runtime.js";
 
 interface Allocation {
@@ -20,13 +19,14 @@ export class ResidentBlock {
   readonly ptr: number;
   private disposed = false;
 
-  /** Allocates `length` zeroed f64 for `owner`, named `what` in DisposedError messages. */
+  /** Allocates `length` zeroed f64 in `rt` for `owner`, named `what` in DisposedError messages. */
   constructor(
+    rt: Runtime,
     owner: object,
     private readonly what: string,
     length: number,
   ) {
-    this.rt = runtime();
+    this.rt = rt;
     this.ptr = this.rt.alloc(length);
     reclaim?.register(owner, { rt: this.rt, ptr: this.ptr }, this);
   }
