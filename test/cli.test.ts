@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readNpy } from "../cli/npy.js";
 import { createProgress, renderProgress } from "../cli/progress.js";
 import { empiricalFisher, init } from "../src/index.js";
+import { CHILD_BACKEND } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample } from "./helpers/random.js";
 import { flatten, packRows, referenceFisher } from "./helpers/reference.js";
@@ -189,7 +190,7 @@ describe("output", () => {
     expect(r.stdout).toMatch(/^scores +test\/fixtures\/cli\/spector_mle\.npy \(\.npy float64\)$/m);
     expect(r.stdout).toMatch(/^N +32 rows$/m);
     expect(r.stdout).toMatch(/^d +4$/m);
-    expect(r.stdout).toMatch(/^backend +wasm-simd$/m);
+    expect(r.stdout).toMatch(new RegExp(`^backend +${CHILD_BACKEND}$`, "m"));
     const trace = Number(/^trace +(\S+)$/m.exec(r.stdout)?.[1]);
     const diagonal = expected.reduce((sum, row, i) => sum + (row[i] as number), 0);
     expect(Math.abs(trace - diagonal)).toBeLessThan(1e-6 * diagonal);
@@ -326,7 +327,7 @@ describe("command line", () => {
   it("bench prints GFLOP/s for both shapes and the backend", () => {
     const r = cli("bench", "--seconds", "0.05");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("backend wasm-simd");
+    expect(r.stdout).toContain(`backend ${CHILD_BACKEND}`);
     for (const shape of ["20000 × 64", "2000 × 512"]) {
       const gflops = Number(new RegExp(`^  ${shape} +(\\S+)`, "m").exec(r.stdout)?.[1]);
       expect(gflops, shape).toBeGreaterThan(0);
