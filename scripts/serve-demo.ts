@@ -1,19 +1,22 @@
-// A tiny static server for the browser demo: serves only the repository's demo/, dist/,
-// data/ and tools/ folders, on 127.0.0.1. The page needs HTTP (not file://) because browsers refuse ES
-// module imports and fetch() from file URLs.
+// A tiny static server for the browser demo: serves only the repository's demo/ (the page),
+// build/demo/ (its script, bundled with the library by `npm run build`) and data/ folders, on
+// 127.0.0.1. The page needs HTTP (not file://) because browsers refuse ES module imports and
+// fetch() from file URLs.
 //
-//   node scripts/serve-demo.mjs          # a random free port
-//   PORT=8080 node scripts/serve-demo.mjs
-import { createReadStream } from "node:fs";
+//   tsx scripts/serve-demo.ts          # a random free port
+//   PORT=8080 tsx scripts/serve-demo.ts
+import { createReadStream, existsSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const FOLDERS = ["demo", "dist", "data", "tools"];
+const FOLDERS = ["demo", join("build", "demo"), "data"];
+/** The page's script, which index.html loads as ../build/demo/main.mjs. */
+const BUNDLE = join("build", "demo", "main.mjs");
 
-const MIME = {
+const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".mjs": "application/javascript; charset=utf-8",
   ".js": "application/javascript; charset=utf-8",
@@ -31,8 +34,15 @@ const MIME = {
   ".wasm": "application/wasm",
 };
 
+export interface DemoServer {
+  /** The demo page. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
 /** Whether `path` is one of the served folders or inside one (after symlinks are resolved). */
-function isServed(root, path) {
+function isServed(root: string, path: string): boolean {
   return FOLDERS.some((folder) => {
     const base = join(root, folder);
     return path === base || path.startsWith(base + sep);
@@ -40,8 +50,8 @@ function isServed(root, path) {
 }
 
 /** The file to send for a URL path, or null: directories give their index.html. */
-async function locate(root, urlPath) {
-  let decoded;
+async function locate(root: string, urlPath: string): Promise<{ path: string; size: number } | null> {
+  let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
@@ -65,12 +75,12 @@ async function locate(root, urlPath) {
   }
 }
 
-function send(response, status, text, headers = {}) {
+function send(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
   response.end(text);
 }
 
-async function handle(root, request, response) {
+async function handle(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== "GET" && request.method !== "HEAD") {
     send(response, 405, "Method not allowed\n", { allow: "GET, HEAD" });
     return;
@@ -88,7 +98,7 @@ async function handle(root, request, response) {
   response.writeHead(200, {
     "content-type": MIME[extname(file.path).toLowerCase()] ?? "application/octet-stream",
     "content-length": file.size,
-    // A rebuilt dist/ must show on reload.
+    // A rebuilt bundle must show on reload.
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
   });
@@ -102,21 +112,28 @@ async function handle(root, request, response) {
 }
 
 /**
- * Starts the server on 127.0.0.1. Port 0 (the default) picks a free one.
- * @param {{ port?: number, root?: string }} [options] root: the repository root (default: this script's parent)
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>} url: the demo page
+ * Starts the server on 127.0.0.1; port 0 (the default) picks a free one. `root` is the
+ * repository's root (default: this script's parent). Throws when the page's script has
+ * not been built, rather than serve a page that never loads.
  */
-export async function startServer({ port = 0, root = ROOT } = {}) {
+export async function startServer({
+  port = 0,
+  root = ROOT,
+}: {
+  port?: number;
+  root?: string;
+} = {}): Promise<DemoServer> {
   const base = await realpath(root);
+  if (!existsSync(join(base, BUNDLE))) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first`);
   const server = createServer((request, response) => {
     handle(base, request, response).catch(() => {
       if (!response.headersSent) send(response, 500, "Internal error\n");
       else response.destroy();
     });
   });
-  await new Promise((resolveListen, reject) => {
+  await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolveListen(undefined));
+    server.listen(port, "127.0.0.1", () => resolveListen());
   });
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
@@ -124,9 +141,9 @@ export async function startServer({ port = 0, root = ROOT } = {}) {
     url: `http://127.0.0.1:${actual}/demo/`,
     port: actual,
     close: () =>
-      new Promise((resolveClose) => {
+      new Promise<void>((resolveClose) => {
         server.closeAllConnections();
-        server.close(() => resolveClose(undefined));
+        server.close(() => resolveClose());
       }),
   };
 }
@@ -137,6 +154,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     console.error(`serve-demo: PORT must be an integer from 0 to 65535; received ${process.env.PORT}`);
     process.exit(1);
   }
-  const { url } = await startServer({ port });
-  console.log(`fisher-wasm demo: ${url}  (Ctrl+C to stop)`);
+  try {
+    const { url } = await startServer({ port });
+    console.log(`fisher-wasm demo: ${url}  (Ctrl+C to stop)`);
+  } catch (err) {
+    console.error(`serve-demo: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
 }

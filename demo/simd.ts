@@ -9,6 +9,6 @@ const V128_CONST_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // the SIMD pref
 const CODE = [0x0a, 0x16, 0x01, 0x14, 0x00, ...V128_CONST_ZERO, 0x0b]; // one body, no locals, then end
 const SIMD_MODULE = new Uint8Array([...MAGIC_VERSION, ...TYPES, ...FUNCTIONS, ...CODE]);
 
-export function engineRunsSimd() {
+export function engineRunsSimd(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_MODULE);
 }

@@ -1,13 +1,19 @@
 // 4 × 4 heatmaps on one shared log colour scale, so equal colours mean equal values
 // across the two matrices, and a colour bar for that scale.
-import { decades, log10Scale, powerOfTen, short, svg, viridis } from "./svg.mjs";
+import { type Colour, decades, log10Scale, powerOfTen, short, svg, viridis } from "./svg.js";
 
 const CELL = 62;
 const LEFT = 46;
 const TOP = 40;
 
+/** A range of positive values, the ends of a log scale. */
+export interface PositiveRange {
+  lo: number;
+  hi: number;
+}
+
 /** The positive range [lo, hi] of all entries of the given dense matrices. */
-export function positiveRange(...matrices) {
+export function positiveRange(...matrices: Iterable<number>[]): PositiveRange {
   let lo = Number.POSITIVE_INFINITY;
   let hi = 0;
   for (const m of matrices) {
@@ -22,25 +28,30 @@ export function positiveRange(...matrices) {
 }
 
 /** The colour-scale position in [0, 1] of a positive value. */
-function position(range, v) {
+function position(range: PositiveRange, v: number): number {
   return log10Scale(range.lo, range.hi, 0, 1)(v);
 }
 
-/**
- * A heatmap of a dense row-major dim × dim matrix with its values in the cells.
- * @param {{ title: string, values: ArrayLike<number>, names: string[], range: { lo: number, hi: number } }} options
- */
-export function heatmap({ title, values, names, range }) {
+export interface HeatmapOptions {
+  title: string;
+  /** Row-major dim × dim, dim = names.length. */
+  values: ArrayLike<number>;
+  names: readonly string[];
+  range: PositiveRange;
+}
+
+/** A heatmap of a dense row-major dim × dim matrix with its values in the cells. */
+export function heatmap({ title, values, names, range }: HeatmapOptions): SVGElement {
   const dim = names.length;
   const size = dim * CELL;
-  const cells = [];
+  const cells: SVGElement[] = [];
   for (let i = 0; i < dim; i++) {
     for (let j = 0; j < dim; j++) {
       const v = values[i * dim + j];
       const x = LEFT + j * CELL;
       const y = TOP + i * CELL;
       // Only positive entries are on the log scale; others (none here: all x ≥ 0) are grey.
-      const colour = v > 0 ? viridis(position(range, v)) : { fill: "#d9d9d9", darkText: true };
+      const colour: Colour = v > 0 ? viridis(position(range, v)) : { fill: "#d9d9d9", darkText: true };
       cells.push(
         svg("rect", { x, y, width: CELL - 2, height: CELL - 2, rx: 3, fill: colour.fill }, svg("title", {}, String(v))),
         svg(
@@ -77,7 +88,7 @@ export function heatmap({ title, values, names, range }) {
 }
 
 /** A vertical colour bar for the shared log scale, with a tick at every power of ten inside it. */
-export function colourBar(range) {
+export function colourBar(range: PositiveRange): SVGElement {
   const height = 4 * CELL - 2;
   const width = 16;
   const stops = Array.from({ length: 11 }, (_, k) =>

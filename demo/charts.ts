@@ -1,11 +1,12 @@
 // The two plots with log axes: the eigenvalue spectra (grouped bars) and the optimisers'
 // convergence (‖∇ℓ‖ against iteration).
-import { decades, log10Scale, powerOfTen, short, svg } from "./svg.mjs";
+import type { HistoryPoint } from "./logistic.js";
+import { decades, log10Scale, powerOfTen, short, svg } from "./svg.js";
 
 const MARGIN = { top: 16, right: 16, bottom: 40, left: 52 };
 
 /** Horizontal grid lines and labels at the powers of ten of a log y axis. */
-function logYAxis(lo, hi, toY, x0, x1) {
+function logYAxis(lo: number, hi: number, toY: (v: number) => number, x0: number, x1: number): SVGElement[] {
   return decades(lo, hi)
     .filter((e) => 10 ** e >= lo * (1 - 1e-9) && 10 ** e <= hi * (1 + 1e-9))
     .flatMap((e) => [
@@ -18,11 +19,23 @@ function logYAxis(lo, hi, toY, x0, x1) {
     ]);
 }
 
-/**
- * Eigenvalues λ₁ ≤ … ≤ λ_d of several matrices as grouped bars on a log scale.
- * @param {{ series: { label: string, colour: string, values: ArrayLike<number> }[], width?: number, height?: number }} options
- */
-export function spectrumChart({ series, width = 420, height = 280 }) {
+/** One matrix's ascending eigenvalues, drawn as one bar of each group. */
+export interface Spectrum {
+  label: string;
+  colour: string;
+  values: ArrayLike<number>;
+}
+
+/** Eigenvalues λ₁ ≤ … ≤ λ_d of several matrices (at least one) as grouped bars on a log scale. */
+export function spectrumChart({
+  series,
+  width = 420,
+  height = 280,
+}: {
+  series: Spectrum[];
+  width?: number;
+  height?: number;
+}): SVGElement {
   const all = series.flatMap((s) => Array.from(s.values));
   const lo = 10 ** Math.floor(Math.log10(Math.min(...all)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...all)) + 0.3);
@@ -33,7 +46,7 @@ export function spectrumChart({ series, width = 420, height = 280 }) {
   const count = series[0].values.length;
   const group = (x1 - x0) / count;
   const bar = Math.min(34, (group * 0.7) / series.length);
-  const bars = [];
+  const bars: SVGElement[] = [];
   for (let k = 0; k < count; k++) {
     const left = x0 + k * group + (group - bar * series.length) / 2;
     series.forEach((s, m) => {
@@ -67,12 +80,29 @@ export function spectrumChart({ series, width = 420, height = 280 }) {
   );
 }
 
+/** One optimiser's run: its ‖∇ℓ‖ history and the steps it took to reach the tolerance (null: it did not). */
+export interface ConvergenceRun {
+  label: string;
+  colour: string;
+  iterations: number | null;
+  history: readonly HistoryPoint[];
+}
+
 /**
  * ‖∇ℓ‖ against iteration on log–log axes, one line per run, each ending in a dot at the
  * step where it reached the tolerance (drawn as a dashed line).
- * @param {{ runs: { label: string, colour: string, iterations: number | null, history: { iteration: number, gradNorm: number }[] }[], tolerance: number, width?: number, height?: number }} options
  */
-export function convergenceChart({ runs, tolerance, width = 640, height = 300 }) {
+export function convergenceChart({
+  runs,
+  tolerance,
+  width = 640,
+  height = 300,
+}: {
+  runs: ConvergenceRun[];
+  tolerance: number;
+  width?: number;
+  height?: number;
+}): SVGElement {
   const points = runs.flatMap((r) => r.history.filter((p) => p.iteration >= 1));
   const xHi = 10 ** Math.ceil(Math.log10(Math.max(...points.map((p) => p.iteration))));
   const yLo = 10 ** Math.floor(Math.log10(Math.min(tolerance, ...points.map((p) => p.gradNorm))) - 0.5);
@@ -91,7 +121,7 @@ export function convergenceChart({ runs, tolerance, width = 640, height = 300 })
     const path = pts.map((p, k) => `${k ? "L" : "M"}${toX(p.iteration).toFixed(1)},${toY(p.gradNorm).toFixed(1)}`);
     const last = pts[pts.length - 1];
     const end =
-      r.iterations === null
+      r.iterations === null || last === undefined
         ? []
         : [
             svg("circle", { cx: toX(last.iteration), cy: toY(last.gradNorm), r: 4, fill: r.colour }),

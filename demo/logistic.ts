@@ -1,9 +1,11 @@
 // Logistic regression of GRADE on GPA, TUCE, PSI and a constant (Spector & Mazzeo, 1980).
-// The page (demo/main.mjs) and its browser test both call analyse(), so the matrices they
-// compare come from the same steps. `lib` is fisher-wasm's dist/index.mjs, passed in so
-// that the caller decides when, and in which engine, it is loaded and initialised.
+// The page (demo/main.ts) and its browser test both call analyse(), so the matrices they
+// compare come from the same steps. The caller initialises fisher-wasm first, so that it
+// decides in which engine, and on which backend, the analysis runs.
+import { empiricalFisher, type GlmModel, models, naturalGradient, SymmetricMatrix } from "fisher-wasm";
+import { SPECTOR_NAMES, spectorDesign } from "../examples/lib/spector.js";
 
-export const NAMES = ["GPA", "TUCE", "PSI", "const"];
+export const NAMES = SPECTOR_NAMES;
 const D = NAMES.length;
 
 /** Damping λ of the natural-gradient steps (F + λI)⁻¹ g, on the scale of the summed Fisher. */
@@ -15,36 +17,8 @@ export const GD_BUDGET = 3_000_000;
 /** Natural-gradient runs are given this many steps at most. */
 const NG_BUDGET = 1000;
 
-/**
- * X (n × 4, row-major: GPA, TUCE, PSI, 1) and y (GRADE) from the text of data/spector.csv.
- * @param {string} text
- */
-export function parseSpector(text) {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  const header = (lines[0] ?? "").split(",").map((name) => name.trim());
-  const column = Object.fromEntries(["GPA", "TUCE", "PSI", "GRADE"].map((name) => [name, header.indexOf(name)]));
-  for (const [name, j] of Object.entries(column)) {
-    if (j < 0) throw new Error(`spector.csv: no column ${name} (header: ${header.join(",")})`);
-  }
-  const n = lines.length - 1;
-  if (n < 1) throw new Error("spector.csv: no data lines");
-  const x = new Float64Array(n * D);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1].split(",").map(Number);
-    const value = (name) => {
-      const v = cells[column[name]];
-      if (!Number.isFinite(v)) throw new Error(`spector.csv: line ${i + 2}, column ${name}: not a number`);
-      return v;
-    };
-    x.set([value("GPA"), value("TUCE"), value("PSI"), 1], i * D);
-    y[i] = value("GRADE");
-  }
-  return { x, y, n };
-}
-
 /** p_i = σ(x_iᵀβ). */
-export function probabilities(x, beta) {
+export function probabilities(x: Float64Array, beta: Float64Array): Float64Array {
   const n = x.length / D;
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -59,7 +33,7 @@ export function probabilities(x, beta) {
  * ∇ℓ(β) = Σ (y_i − p_i) x_i into `g`, returning ‖g‖₂. It allocates nothing, because
  * gradient descent calls it over a million times.
  */
-function gradientInto(x, y, beta, g) {
+function gradientInto(x: Float64Array, y: Float64Array, beta: Float64Array, g: Float64Array): number {
   g.fill(0);
   for (let i = 0; i < y.length; i++) {
     const row = i * D;
@@ -77,7 +51,7 @@ function gradientInto(x, y, beta, g) {
  * −∇²ℓ(β), dense row-major, written out in plain JavaScript rather than through the
  * library, so that "−H = I" on the page compares two independent computations.
  */
-export function negativeHessian(x, beta) {
+export function negativeHessian(x: Float64Array, beta: Float64Array): Float64Array {
   const p = probabilities(x, beta);
   const h = new Float64Array(D * D);
   for (let i = 0; i < p.length; i++) {
@@ -91,16 +65,48 @@ export function negativeHessian(x, beta) {
   return h;
 }
 
+export interface HistoryPoint {
+  iteration: number;
+  gradNorm: number;
+  logLikelihood: number;
+}
+
+export interface Run {
+  /** Steps taken to reach ‖∇ℓ‖ ≤ TOLERANCE, or null when the budget ran out. */
+  iterations: number | null;
+  history: HistoryPoint[];
+}
+
+export interface Analysis {
+  names: readonly string[];
+  n: number;
+  /** Students with GRADE = 1. */
+  events: number;
+  beta: Float64Array;
+  fitIterations: number;
+  logLikelihood: number;
+  standardErrors: number[];
+  robustStandardErrors: number[];
+  fisher: SymmetricMatrix;
+  information: SymmetricMatrix;
+  negHessian: SymmetricMatrix;
+  fisherEigenvalues: Float64Array;
+  negHessianEigenvalues: Float64Array;
+  natural: Run;
+  scoring: Run;
+  gd: Run & { step: number };
+}
+
 /**
  * Records ‖∇ℓ‖ and ℓ at iterations 0, 1, 2, … growing geometrically, so a run of a million
  * steps still draws as a few hundred points on a log axis.
  */
-function recorder(model) {
-  const history = [];
+function recorder(model: GlmModel) {
+  const history: HistoryPoint[] = [];
   let next = 0;
   return {
     history,
-    record(iteration, beta, gradNorm, force = false) {
+    record(iteration: number, beta: Float64Array, gradNorm: number, force = false): void {
       if (!force && iteration < next) return;
       history.push({ iteration, gradNorm, logLikelihood: model.logLikelihood(beta) });
       next = Math.max(iteration + 1, Math.ceil(iteration * 1.02));
@@ -113,7 +119,12 @@ function recorder(model) {
  * the empirical Fisher Σ s sᵀ ("empirical") or the Fisher information Σ p(1−p) x xᵀ ("expected").
  * `iterations` is the number of steps to reach ‖∇ℓ‖ ≤ TOLERANCE, or null within the budget.
  */
-export function naturalGradientRun(lib, model, x, y, curvature) {
+export function naturalGradientRun(
+  model: GlmModel,
+  x: Float64Array,
+  y: Float64Array,
+  curvature: "empirical" | "expected",
+): Run {
   const beta = new Float64Array(D);
   const g = new Float64Array(D);
   const { history, record } = recorder(model);
@@ -125,7 +136,7 @@ export function naturalGradientRun(lib, model, x, y, curvature) {
     }
     record(k, beta, norm);
     const fisher = curvature === "empirical" ? model.outerProductOfScores(beta) : model.expectedFisher(beta);
-    const step = lib.naturalGradient(fisher, g, { damping: DAMPING });
+    const step = naturalGradient(fisher, g, { damping: DAMPING });
     for (let j = 0; j < D; j++) beta[j] += step[j];
   }
   return { iterations: null, history };
@@ -135,8 +146,8 @@ export function naturalGradientRun(lib, model, x, y, curvature) {
  * Gradient ascent with the fixed step 1/L, L = λmax(XᵀX)/4: ∇ℓ is L-Lipschitz because
  * p(1−p) ≤ 1/4, so every step increases ℓ. Its rate is set by the condition number of −H.
  */
-export function gradientDescentRun(lib, model, x, y) {
-  const xtx = lib.empiricalFisher(x, D, { reduction: "sum" }).eigenvalues();
+export function gradientDescentRun(model: GlmModel, x: Float64Array, y: Float64Array): Run & { step: number } {
+  const xtx = empiricalFisher(x, D, { reduction: "sum" }).eigenvalues();
   const step = 4 / xtx[D - 1];
   const beta = new Float64Array(D);
   const g = new Float64Array(D);
@@ -156,19 +167,17 @@ export function gradientDescentRun(lib, model, x, y) {
 /**
  * Everything the page shows, except the speed: the MLE, the empirical Fisher F = Σ s sᵀ of the
  * scores at the MLE, the Fisher information I and −H there, their spectra, and the three
- * optimisers' convergence.
- * @param {typeof import("../dist/index.mjs")} lib an initialised fisher-wasm
- * @param {string} csvText the contents of data/spector.csv
+ * optimisers' convergence, from the contents of data/spector.csv. fisher-wasm must be initialised.
  */
-export function analyse(lib, csvText) {
-  const { x, y, n } = parseSpector(csvText);
-  const model = lib.models.logistic(x, y, D);
+export function analyse(csvText: string): Analysis {
+  const { x, y, n } = spectorDesign(csvText);
+  const model = models.logistic(x, y, D);
   const fit = model.fit();
   if (!fit.converged) throw new Error(`the logistic fit did not converge: ${fit.reason}`);
   const beta = fit.params;
   const fisher = model.outerProductOfScores(beta);
   const information = model.expectedFisher(beta);
-  const negHessian = lib.SymmetricMatrix.fromDense(negativeHessian(x, beta), D);
+  const negHessian = SymmetricMatrix.fromDense(negativeHessian(x, beta), D);
   return {
     names: NAMES,
     n,
@@ -183,8 +192,8 @@ export function analyse(lib, csvText) {
     negHessian,
     fisherEigenvalues: fisher.eigenvalues(),
     negHessianEigenvalues: negHessian.eigenvalues(),
-    natural: naturalGradientRun(lib, model, x, y, "empirical"),
-    scoring: naturalGradientRun(lib, model, x, y, "expected"),
-    gd: gradientDescentRun(lib, model, x, y),
+    natural: naturalGradientRun(model, x, y, "empirical"),
+    scoring: naturalGradientRun(model, x, y, "expected"),
+    gd: gradientDescentRun(model, x, y),
   };
 }

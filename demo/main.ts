@@ -1,17 +1,26 @@
-// The demo page: loads fisher-wasm and the Spector data, runs the analysis shared with the
-// browser test (logistic.mjs), draws it, measures the kernel's speed, and publishes the
-// numbers on window.__fisherDemo for the test.
+// The demo page: loads the Spector data, runs the analysis shared with the browser test
+// (logistic.ts), draws it, measures the kernel's speed, and publishes the numbers on
+// window.__fisherDemo for the test. fisher-wasm is bundled into this script.
 //
 // ?nosimd asks for a run without WebAssembly SIMD. The honest way is an engine that rejects
 // SIMD itself (the test starts Chromium with --js-flags=--no-enable-sse4-1, and V8 then
 // refuses SIMD modules); init() then picks wasm-scalar on its own. In an engine that still
 // accepts SIMD, the page can only request wasm-scalar explicitly, and says so.
-import { measure, randomScores, DIM as SPEED_DIM, ROWS as SPEED_ROWS } from "./benchmark.mjs";
-import { analyse } from "./logistic.mjs";
-import { renderConvergence, renderFit, renderMatrices, renderSpectrum, renderSpeed, setText } from "./render.mjs";
-import { engineRunsSimd } from "./simd.mjs";
+import { type BackendName, empiricalFisher, init } from "fisher-wasm";
+import { fisherFlops, measureGflops } from "../bench/lib/gflops.js";
+import { randomScores } from "../bench/lib/random-scores.js";
+import { analyse } from "./logistic.js";
+import type { SimdDisabledBy } from "./published-result.js";
+import { renderConvergence, renderFit, renderMatrices, renderSpectrum, renderSpeed, setText } from "./render.js";
+import { engineRunsSimd } from "./simd.js";
 
-const status = (text) => setText("status", text);
+// The README's 20000 × 64 row, so the numbers can be compared.
+const SPEED_ROWS = 20000;
+const SPEED_DIM = 64;
+const SPEED_SEED = 42;
+const SPEED_SECONDS = 0.5;
+
+const status = (text: string) => setText("status", text);
 
 const REQUESTED_SCALAR =
   "?nosimd: this engine runs WebAssembly SIMD, so the page asked for wasm-scalar by name. For an engine that rejects SIMD itself, start Chromium with --js-flags=--no-enable-sse4-1.";
@@ -23,56 +32,56 @@ const paint = () =>
     setTimeout(resolve, 100);
   });
 
-async function loadLibrary() {
-  try {
-    return await import("../dist/index.mjs");
-  } catch (err) {
-    throw new Error(`could not load ../dist/index.mjs (run \`npm run build\` first): ${err?.message ?? err}`);
-  }
-}
-
-async function loadData() {
+async function loadData(): Promise<string> {
   const response = await fetch("../data/spector.csv");
   if (!response.ok) throw new Error(`../data/spector.csv: HTTP ${response.status}`);
   return response.text();
 }
 
 /** Initialises the library as ?nosimd asks; returns the backend and how SIMD was ruled out. */
-async function start(lib, nosimd, simdInEngine) {
-  if (!nosimd) return { backend: await lib.init(), simdDisabledBy: null };
-  if (!simdInEngine) return { backend: await lib.init(), simdDisabledBy: "engine" };
-  return { backend: await lib.init({ backend: "wasm-scalar" }), simdDisabledBy: "request" };
+async function start(
+  nosimd: boolean,
+  simdInEngine: boolean,
+): Promise<{ backend: BackendName; simdDisabledBy: SimdDisabledBy }> {
+  if (!nosimd) return { backend: await init(), simdDisabledBy: null };
+  if (!simdInEngine) return { backend: await init(), simdDisabledBy: "engine" };
+  return { backend: await init({ backend: "wasm-scalar" }), simdDisabledBy: "request" };
 }
 
-function describeSimd(simdInEngine, simdDisabledBy) {
+function describeSimd(simdInEngine: boolean, simdDisabledBy: SimdDisabledBy): string {
   if (simdDisabledBy === "engine") return "rejected by this engine (?nosimd)";
   if (simdDisabledBy === "request") return "supported, but set aside by ?nosimd";
   return simdInEngine ? "supported" : "not supported by this engine";
 }
 
-async function main() {
+async function main(): Promise<void> {
   const nosimd = new URLSearchParams(location.search).has("nosimd");
   const simdInEngine = engineRunsSimd();
   status("Loading fisher-wasm and data/spector.csv…");
-  const [lib, csv] = await Promise.all([loadLibrary(), loadData()]);
-  const { backend, simdDisabledBy } = await start(lib, nosimd, simdInEngine);
+  const [{ backend, simdDisabledBy }, csv] = await Promise.all([start(nosimd, simdInEngine), loadData()]);
   setText("backend", backend);
   setText("simd", describeSimd(simdInEngine, simdDisabledBy));
 
   status("Fitting, and running the three optimisers (gradient descent takes a second or two)…");
   await paint();
-  const result = analyse(lib, csv);
+  const result = analyse(csv);
   renderFit(result);
   renderMatrices(result);
   renderSpectrum(result);
   renderConvergence(result);
 
-  status(`Measuring empiricalFisher on ${SPEED_ROWS} × ${SPEED_DIM} scores for 0.5 s…`);
+  status(`Measuring empiricalFisher on ${SPEED_ROWS} × ${SPEED_DIM} scores for ${SPEED_SECONDS} s…`);
   await paint();
-  const speed = measure(lib, randomScores(), 0.5);
+  const scores = randomScores(SPEED_ROWS, SPEED_DIM, SPEED_SEED);
+  const speed = measureGflops(
+    () => empiricalFisher(scores, SPEED_DIM),
+    fisherFlops(SPEED_ROWS, SPEED_DIM),
+    SPEED_SECONDS,
+  );
   renderSpeed(backend, speed, SPEED_ROWS, SPEED_DIM);
 
   window.__fisherDemo = {
+    done: true,
     backend,
     simdInEngine,
     simdDisabledBy,
@@ -89,13 +98,12 @@ async function main() {
     naturalIterations: result.natural.iterations,
     fisherScoringIterations: result.scoring.iterations,
     gdIterations: result.gd.iterations,
-    done: true,
   };
   status(simdDisabledBy === "request" ? REQUESTED_SCALAR : "");
   document.body.dataset.state = "done";
 }
 
-function fail(err) {
+function fail(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   window.__fisherDemo = { done: false, error: message };
   const node = document.getElementById("status");

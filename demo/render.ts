@@ -1,34 +1,26 @@
 // Fills the page's panels from the results of analyse() and measure().
-import { convergenceChart, spectrumChart } from "./charts.mjs";
-import { colourBar, heatmap, positiveRange } from "./heatmap.mjs";
-import { DAMPING, TOLERANCE } from "./logistic.mjs";
-import { html, powerOfTen, short } from "./svg.mjs";
+import type { BackendName } from "fisher-wasm";
+import type { Throughput } from "../bench/lib/gflops.js";
+import { relativeError } from "../bench/lib/relative-error.js";
+import { convergenceChart, spectrumChart } from "./charts.js";
+import { colourBar, heatmap, positiveRange } from "./heatmap.js";
+import { type Analysis, DAMPING, type Run, TOLERANCE } from "./logistic.js";
+import { html, powerOfTen, short } from "./svg.js";
 
 // One colour per curvature, used in every panel: the empirical Fisher, and I = −H.
 export const COLOURS = { fisher: "#d95f02", information: "#1b9e77", gd: "#7570b3" };
 
-const byId = (id) => {
+const byId = (id: string): HTMLElement => {
   const node = document.getElementById(id);
   if (!node) throw new Error(`demo/index.html has no #${id}`);
   return node;
 };
 
-/** max |a − b| / max |b| over two arrays of the same length. */
-function relativeDifference(a, b) {
-  let diff = 0;
-  let scale = 0;
-  for (let k = 0; k < b.length; k++) {
-    diff = Math.max(diff, Math.abs(a[k] - b[k]));
-    scale = Math.max(scale, Math.abs(b[k]));
-  }
-  return diff / scale;
-}
-
-export function setText(id, text) {
+export function setText(id: string, text: string): void {
   byId(id).textContent = text;
 }
 
-export function renderFit(result) {
+export function renderFit(result: Analysis): void {
   setText(
     "fit-summary",
     `ℓ = ${result.logLikelihood.toFixed(6)} after ${result.fitIterations} Fisher-scoring steps (n = ${result.n})`,
@@ -50,7 +42,7 @@ export function renderFit(result) {
   );
 }
 
-export function renderMatrices(result) {
+export function renderMatrices(result: Analysis): void {
   const f = result.fisher.toDense();
   const h = result.negHessian.toDense();
   const range = positiveRange(f, h);
@@ -59,8 +51,8 @@ export function renderMatrices(result) {
     heatmap({ title: "−H = Σ pᵢ(1 − pᵢ) xᵢ xᵢᵀ", values: h, names: result.names, range }),
     colourBar(range),
   );
-  const gap = relativeDifference(result.fisher.packed, result.negHessian.packed);
-  const same = relativeDifference(result.information.packed, result.negHessian.packed);
+  const gap = relativeError(result.fisher.packed, result.negHessian.packed);
+  const same = relativeError(result.information.packed, result.negHessian.packed);
   byId("matrix-notes").replaceChildren(
     html(
       "li",
@@ -77,8 +69,8 @@ export function renderMatrices(result) {
   );
 }
 
-export function renderSpectrum(result) {
-  const cond = (v) => v[v.length - 1] / v[0];
+export function renderSpectrum(result: Analysis): void {
+  const cond = (v: Float64Array) => v[v.length - 1] / v[0];
   byId("spectrum").replaceChildren(
     spectrumChart({
       series: [
@@ -104,24 +96,29 @@ export function renderSpectrum(result) {
   );
 }
 
-export function renderConvergence(result) {
+export function renderConvergence(result: Analysis): void {
   const runs = [
     {
-      key: "natural",
       label: "natural gradient, empirical Fisher",
       colour: COLOURS.fisher,
       formula: "(F(β) + λI)⁻¹ ∇ℓ",
+      ...result.natural,
     },
     {
-      key: "scoring",
       label: "natural gradient, Fisher information",
       colour: COLOURS.information,
       formula: "(I(β) + λI)⁻¹ ∇ℓ",
+      ...result.scoring,
     },
-    { key: "gd", label: "gradient descent, fixed step", colour: COLOURS.gd, formula: `${short(result.gd.step)} · ∇ℓ` },
-  ].map((r) => ({ ...r, ...result[r.key] }));
+    {
+      label: "gradient descent, fixed step",
+      colour: COLOURS.gd,
+      formula: `${short(result.gd.step)} · ∇ℓ`,
+      ...result.gd,
+    },
+  ];
   byId("convergence").replaceChildren(convergenceChart({ runs, tolerance: TOLERANCE }));
-  const steps = (r) => (r.iterations === null ? "not reached" : r.iterations.toLocaleString("en-US"));
+  const steps = (r: Run) => (r.iterations === null ? "not reached" : r.iterations.toLocaleString("en-US"));
   byId("runs").replaceChildren(
     html(
       "thead",
@@ -154,7 +151,7 @@ export function renderConvergence(result) {
   );
 }
 
-export function renderSpeed(backend, speed, rows, dim) {
+export function renderSpeed(backend: BackendName, speed: Throughput, rows: number, dim: number): void {
   setText("gflops", `${speed.gflops.toFixed(2)} GFLOP/s`);
   setText(
     "gflops-detail",
