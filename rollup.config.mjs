@@ -21,7 +21,8 @@ export default [
   {
     input: "src/index.ts",
     output: { file: "dist/index.d.ts", format: "es" },
-    plugins: [dts({ tsconfig: "./tsconfig.json" })],
+    // Members marked @internal (the engine's plumbing, SymmetricMatrix.adopt) stay out of the shipped types.
+    plugins: [dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
   },
   // The command-line tool: it imports the library by its package name, which resolves to the
   // bundle above at run time, so only its own code (and the seeded generator) is bundled.

@@ -13,6 +13,7 @@ export {
   SerializationError,
 } from "./base/errors.js";
 export { MAX_DIM, packedIndex, packedLength } from "./base/packed-layout.js";
+export type { Layout, Reduction } from "./base/validate.js";
 export { type DiscreteFisherOptions, discreteExpectedFisher } from "./curvature/discrete-fisher.js";
 export { type EmpiricalFisherOptions, empiricalFisher } from "./curvature/empirical-fisher.js";
 export { type AddOptions, FisherAccumulator } from "./curvature/fisher-accumulator.js";
@@ -20,7 +21,6 @@ export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
 export { klDivergence, naturalGradient } from "./curvature/natural-gradient.js";
 export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./curvature/numerical-curvature.js";
-export type { Layout, Reduction } from "./base/validate.js";
 export {
   availableBackends,
   type BackendName,
@@ -31,11 +31,12 @@ export {
   init,
 } from "./engine/init.js";
 export type { Runtime, RuntimeOptions } from "./engine/runtime.js";
-export type { CholeskyFactor } from "./linalg/cholesky.js";
+export { CholeskyFactor } from "./linalg/cholesky.js";
 export {
   type DampingOptions,
   type Eigen,
   type FromDenseOptions,
+  type OutOptions,
   type RankOptions,
   SymmetricMatrix,
 } from "./linalg/symmetric-matrix.js";

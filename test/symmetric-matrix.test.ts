@@ -42,8 +42,12 @@ describe.each(BACKENDS)("SymmetricMatrix on %s", (name) => {
       for (let j = 0; j < d; j++) y[i] = (y[i] as number) + (a[i * d + j] as number) * (x[j] as number);
     expectClose(m.matvec(x), y, 1e-14, "matvec");
     const out = new Float64Array(d).fill(99);
-    expect(m.matvec(x, out)).toBe(out);
+    expect(m.matvec(x, { out })).toBe(out);
     expectClose(out, y, 1e-14, "matvec out");
+    const older = new Float64Array(d).fill(99);
+    expect(m.matvec(x, older)).toBe(older);
+    expectClose(older, y, 1e-14, "matvec out as the second argument");
+    expect(() => m.matvec(x, { out: new Float64Array(d + 1) })).toThrow(/`options.out` must have length/);
     const q = y.reduce((s, v, i) => s + v * (x[i] as number), 0);
     expect(Math.abs(m.quadraticForm(x) - q)).toBeLessThan(1e-12 * Math.max(1, Math.abs(q)));
   });

@@ -32,6 +32,15 @@ export interface DampingOptions {
   damping?: number;
 }
 
+/**
+ * The `out` option: a caller's array to write the result into (returned), instead of a new one.
+ * @category Linear algebra
+ */
+export interface OutOptions {
+  /** Written with the result and returned; its length must be the result's. */
+  out?: Float64Array;
+}
+
 /** Options of SymmetricMatrix.rank(). */
 export interface RankOptions {
   /** Eigenvalues with |λ| <= tolerance count as zero; default dim · ε · max|λ| (as numpy's matrix_rank). */
@@ -65,7 +74,7 @@ export interface FromDenseOptions extends RuntimeOptions {
 /**
  * An immutable symmetric matrix in packed 'U' storage (LAPACK's column-major upper
  * triangle, the same sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for
- * i <= j. Methods return new objects; heavy ones run in the active backend's kernels.
+ * i <= j. Methods return new objects; heavy ones run in the kernels of its runtime (see `runtime`).
  */
 export class SymmetricMatrix {
   /** Packed 'U' entries, length dim(dim+1)/2. Owned by this matrix. */
@@ -170,21 +179,26 @@ export class SymmetricMatrix {
 
   /**
    * y = A x for one vector x (length dim) or each row of a row-major batch (length
-   * k·dim); returns the same shape. Writes into `out` when given (it must not
-   * overlap `x`) and returns it.
+   * k·dim); returns the same shape. Writes into `options.out` when given (it must not
+   * overlap `x`) and returns it. A Float64Array as the second argument is the older
+   * spelling of `{ out }` and still works.
    * @throws {TypeError} / {RangeError} on a wrong kind or length of `x` or `out`.
    */
-  matvec(x: Float64Array, out?: Float64Array): Float64Array {
+  matvec(x: Float64Array, options?: OutOptions | Float64Array): Float64Array {
     const count = vectorCount("x", x, this.dim);
+    const named = !(options instanceof Float64Array);
+    if (named) assertOptions("options", options);
+    const out = named ? options?.out : options;
+    const outName = named ? "options.out" : "out";
     if (out !== undefined) {
-      assertFloat64Array("out", out);
-      assertLength("out", out, x.length, "the length of x");
+      assertFloat64Array(outName, out);
+      assertLength(outName, out, x.length, "the length of x");
       if (
         out.buffer === x.buffer &&
         out.byteOffset < x.byteOffset + x.byteLength &&
         x.byteOffset < out.byteOffset + out.byteLength
       ) {
-        throw new RangeError("`out` must not overlap `x`.");
+        throw new RangeError(`\`${outName}\` must not overlap \`x\`.`);
       }
     }
     const rt = this.runtime;
@@ -259,7 +273,7 @@ export class SymmetricMatrix {
   }
 
   /**
-   * The Cholesky factor of A + λI (blocked, in the active backend), reusable for many solves.
+   * The Cholesky factor of A + λI (blocked, in its runtime), reusable for many solves.
    * @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError} with the failing leading minor.
    */
   cholesky(options?: DampingOptions): CholeskyFactor {
