@@ -43,7 +43,7 @@ export {
 export type { GlmFamilyName } from "./models/families.js";
 export { type FitOptions, ModelFit } from "./models/fit.js";
 export { GlmModel } from "./models/glm-model.js";
-export { type GaussianOptions, models } from "./models/index.js";
+export { type GaussianOptions, type ModelOptions, models } from "./models/index.js";
 export { Model, type ModelFamily } from "./models/model.js";
 export { MultinomialModel } from "./models/multinomial-model.js";
 export { chiSquareSurvival } from "./statistics/chi-square.js";

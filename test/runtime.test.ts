@@ -14,6 +14,7 @@ import {
   HessianAccumulator,
   informationMatrixTest,
   init,
+  models,
   monteCarloFisher,
   NonFiniteError,
   NotInitializedError,
@@ -95,6 +96,27 @@ describe("runtimes", () => {
         /options.runtime/,
       );
     }
+  });
+
+  it("a model computes its matrices in the runtime it was made with", async () => {
+    const js = await createRuntime({ backend: "js" });
+    await init({ backend: "wasm-simd" });
+    const n = 200;
+    const x = sample(n * 3, normal(5));
+    const y = Float64Array.from({ length: n }, (_, i) => ((x[i * 3] as number) + (x[i * 3 + 1] as number) > 0 ? 1 : 0));
+    for (let i = 0; i < n; i += 7) y[i] = 1 - (y[i] as number); // not separable
+    const inJs = models.logistic(x, y, 3, { runtime: js });
+    const inDefault = models.logistic(x, y, 3);
+    expect(inJs.runtime).toBe(js);
+    const params = new Float64Array([0.3, -0.2, 0.1]);
+    expect(inJs.expectedFisher(params).runtime).toBe(js);
+    expect(inJs.outerProductOfScores(params).runtime).toBe(js);
+    expect(inDefault.expectedFisher(params).runtime.name).toBe("wasm-simd");
+    const a = inJs.fit();
+    const b = inDefault.fit();
+    expectClose(a.params, b.params, 1e-12, "fit in js vs wasm-simd");
+    expect(models.multinomial(x, y, 3, 2, { runtime: js }).expectedFisher(params).runtime).toBe(js);
+    expect(() => models.poisson(x, y, 3, { runtime: "js" as never })).toThrow(/`options.runtime` must be a Runtime/);
   });
 
   it("an unavailable backend is a BackendUnavailableError naming it and what is available", async () => {

@@ -4,7 +4,7 @@
 
 import { packedColumnStart, packedLength } from "../base/packed-layout.js";
 import { scoreMoment } from "../curvature/score-moments.js";
-import { runtimeOf } from "../engine/init.js";
+import type { Runtime } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import type { GlmFamily, GlmFamilyName } from "./families.js";
@@ -28,8 +28,9 @@ export class GlmModel extends Model {
     private readonly design: Design,
     /** σ² of the Gaussian family (1 for the others, where it plays no part). */
     readonly variance: number,
+    runtime: Runtime | undefined,
   ) {
-    super();
+    super(runtime);
     this.family = glm.name;
     this.n = design.n;
     this.dim = design.p;
@@ -87,7 +88,7 @@ export class GlmModel extends Model {
       }
       weights[i] = w;
     }
-    const rt = runtimeOf(undefined);
+    const rt = this.runtime;
     const xtwx = scoreMoment(rt, this.design.x, this.dim, { weights, divisor: 1, argument: "X" });
     return SymmetricMatrix.adopt(xtwx, this.dim, rt);
   }

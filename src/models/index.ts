@@ -4,6 +4,7 @@ import { NotPositiveDefiniteError } from "../base/errors.js";
 import { assertDim, assertOptions } from "../base/validate.js";
 import { scoreMoment } from "../curvature/score-moments.js";
 import { runtimeOf } from "../engine/init.js";
+import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkDesign, type Design, linearPredictor } from "./design.js";
 import { gaussian as gaussianFamily, logistic as logisticFamily, poisson as poissonFamily } from "./families.js";
@@ -11,15 +12,29 @@ import { collinearColumn } from "./fit.js";
 import { GlmModel } from "./glm-model.js";
 import { MultinomialModel } from "./multinomial-model.js";
 
-/** Options of models.gaussian(). */
-export interface GaussianOptions {
+/**
+ * Options of every built-in model: where its matrices are computed.
+ * @category Models
+ */
+export type ModelOptions = RuntimeOptions;
+
+/**
+ * Options of models.gaussian().
+ * @category Models
+ */
+export interface GaussianOptions extends ModelOptions {
   /** σ², fixed. Default: the maximum-likelihood estimate RSS/n at the least-squares fit. */
   variance?: number;
 }
 
+/** The validated `options.runtime`, or undefined: the model then uses the default runtime when it computes. */
+function givenRuntime(options: ModelOptions | undefined): Runtime | undefined {
+  assertOptions("options", options);
+  return options?.runtime === undefined ? undefined : runtimeOf(options.runtime);
+}
+
 /** RSS/n at the least-squares β̂, from the normal equations. */
-function maximumLikelihoodVariance(design: Design): number {
-  const rt = runtimeOf(undefined);
+function maximumLikelihoodVariance(design: Design, rt: Runtime): number {
   const xtx = SymmetricMatrix.adopt(scoreMoment(rt, design.x, design.p, { divisor: 1, argument: "X" }), design.p, rt);
   const { x, y, n, p } = design;
   const xty = new Float64Array(p);
@@ -54,10 +69,10 @@ function maximumLikelihoodVariance(design: Design): number {
  * @throws {RangeError} on shape mismatches, non-finite values or a y that is not 0 or 1.
  * @throws {NonFiniteError} naming the row and column of a non-finite X entry.
  */
-function logistic(X: Float64Array, y: Float64Array, p: number): GlmModel {
+function logistic(X: Float64Array, y: Float64Array, p: number, options?: ModelOptions): GlmModel {
   const design = checkDesign(X, y, p);
   logisticFamily.checkResponse(design.y);
-  return new GlmModel(logisticFamily, design, 1);
+  return new GlmModel(logisticFamily, design, 1, givenRuntime(options));
 }
 
 /**
@@ -66,10 +81,10 @@ function logistic(X: Float64Array, y: Float64Array, p: number): GlmModel {
  * @throws {RangeError} on shape mismatches, non-finite values or a negative or fractional count.
  * @throws {NonFiniteError} naming the row and column of a non-finite X entry.
  */
-function poisson(X: Float64Array, y: Float64Array, p: number): GlmModel {
+function poisson(X: Float64Array, y: Float64Array, p: number, options?: ModelOptions): GlmModel {
   const design = checkDesign(X, y, p);
   poissonFamily.checkResponse(design.y);
-  return new GlmModel(poissonFamily, design, 1);
+  return new GlmModel(poissonFamily, design, 1, givenRuntime(options));
 }
 
 /**
@@ -83,12 +98,13 @@ function poisson(X: Float64Array, y: Float64Array, p: number): GlmModel {
  */
 function gaussian(X: Float64Array, y: Float64Array, p: number, options?: GaussianOptions): GlmModel {
   const design = checkDesign(X, y, p);
-  assertOptions("options", options);
+  const runtime = givenRuntime(options);
   const given = options?.variance;
   if (given !== undefined && !(typeof given === "number" && given > 0 && given < Number.POSITIVE_INFINITY)) {
     throw new RangeError(`\`options.variance\` must be a positive finite number; received ${String(given)}.`);
   }
-  return new GlmModel(gaussianFamily, design, given ?? maximumLikelihoodVariance(design));
+  const variance = given ?? maximumLikelihoodVariance(design, runtime ?? runtimeOf(undefined));
+  return new GlmModel(gaussianFamily, design, variance, runtime);
 }
 
 /**
@@ -99,8 +115,15 @@ function gaussian(X: Float64Array, y: Float64Array, p: number, options?: Gaussia
  * @throws {RangeError} on shape mismatches, non-finite values, classes < 2 or a label out of range.
  * @throws {NonFiniteError} naming the row and column of a non-finite X entry.
  */
-function multinomial(X: Float64Array, y: Float64Array, p: number, classes: number): MultinomialModel {
+function multinomial(
+  X: Float64Array,
+  y: Float64Array,
+  p: number,
+  classes: number,
+  options?: ModelOptions,
+): MultinomialModel {
   const design = checkDesign(X, y, p);
+  const runtime = givenRuntime(options);
   assertDim("classes", classes);
   if (classes < 2) throw new RangeError(`\`classes\` must be at least 2; received ${classes}.`);
   for (let i = 0; i < design.n; i++) {
@@ -109,17 +132,17 @@ function multinomial(X: Float64Array, y: Float64Array, p: number, classes: numbe
       throw new RangeError(`\`y\` must hold class labels 0..${classes - 1}; y[${i}] is ${label}.`);
     }
   }
-  return new MultinomialModel(design, classes);
+  return new MultinomialModel(design, classes, runtime);
 }
 
 /** The built-in models. Each returns a Model over the given data; nothing is copied. */
 export const models = {
-  /** `logistic(X, y, p)`: logistic regression, y in {0, 1}; see GlmModel. */
+  /** `logistic(X, y, p, { runtime })`: logistic regression, y in {0, 1}; see GlmModel. */
   logistic,
-  /** `poisson(X, y, p)`: Poisson regression with the log link, y non-negative integer counts; see GlmModel. */
+  /** `poisson(X, y, p, { runtime })`: Poisson regression with the log link, y non-negative integer counts; see GlmModel. */
   poisson,
-  /** `gaussian(X, y, p, { variance })`: the linear model with σ² fixed (default RSS/n at least squares); see GlmModel. */
+  /** `gaussian(X, y, p, { variance, runtime })`: the linear model with σ² fixed (default RSS/n at least squares); see GlmModel. */
   gaussian,
-  /** `multinomial(X, y, p, classes)`: softmax over classes, class 0 the reference, class-major parameters; see MultinomialModel. */
+  /** `multinomial(X, y, p, classes, { runtime })`: softmax over classes, class 0 the reference, class-major parameters; see MultinomialModel. */
   multinomial,
 };

@@ -2,6 +2,7 @@
 // outer product of scores and the information matrix test only need the per-sample pieces.
 import { scoreMoment } from "../curvature/score-moments.js";
 import { runtimeOf } from "../engine/init.js";
+import type { Runtime } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type InformationMatrixTestResult, informationMatrixTest } from "../statistics/information-matrix-test.js";
 import { type FitOptions, fitModel, type ModelFit } from "./fit.js";
@@ -25,6 +26,23 @@ export type ModelFamily = "logistic" | "poisson" | "gaussian" | "multinomial" | 
  * @category Models
  */
 export abstract class Model {
+  /** The runtime given at creation; undefined binds to the default when first needed. */
+  readonly #bound: Runtime | undefined;
+
+  /** @param runtime where its matrices are computed; default the default runtime when first needed. */
+  constructor(runtime?: Runtime) {
+    this.#bound = runtime;
+  }
+
+  /**
+   * The runtime its matrices are computed in: the `runtime` option it was created with, else
+   * the default runtime.
+   * @throws {NotInitializedError} when it needs the default runtime before init().
+   */
+  get runtime(): Runtime {
+    return this.#bound ?? runtimeOf(undefined);
+  }
+
   /** Which model this is. */
   abstract readonly family: ModelFamily;
   /** Number of samples (rows of X). */
@@ -69,7 +87,7 @@ export abstract class Model {
 
   /** Σ_i s_i s_iᵀ at params (the "meat" of the sandwich), a sum. */
   outerProductOfScores(params: Float64Array): SymmetricMatrix {
-    const rt = runtimeOf(undefined);
+    const rt = this.runtime;
     const sum = scoreMoment(rt, this.scores(params), this.dim, { divisor: 1, argument: "scores" });
     return SymmetricMatrix.adopt(sum, this.dim, rt);
   }
@@ -92,6 +110,7 @@ export abstract class Model {
     return informationMatrixTest(this.scores(params), this.sampleHessians(params), this.dim, {
       indicatorJacobian: this.indicatorJacobian(params),
       layout: "packed",
+      runtime: this.runtime,
     });
   }
 }

@@ -5,7 +5,7 @@
 
 import { packedColumnStart, packedLength } from "../base/packed-layout.js";
 import { scoreMoment } from "../curvature/score-moments.js";
-import { runtimeOf } from "../engine/init.js";
+import type { Runtime } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { checkParams, type Design, linearPredictor } from "./design.js";
 import { Model } from "./model.js";
@@ -29,8 +29,9 @@ export class MultinomialModel extends Model {
     private readonly design: Design,
     /** Number of classes K; labels are 0..K−1. */
     readonly classes: number,
+    runtime: Runtime | undefined,
   ) {
-    super();
+    super(runtime);
     this.n = design.n;
     this.dim = (classes - 1) * design.p;
   }
@@ -110,7 +111,7 @@ export class MultinomialModel extends Model {
     const K = this.classes;
     const P = this.dim;
     const perCall = Math.max(1, Math.floor(OUTCOME_ROWS_PER_CALL / K));
-    const rt = runtimeOf(undefined);
+    const rt = this.runtime;
     let total: Float64Array | undefined;
     for (let start = 0; start < this.n; start += perCall) {
       const count = Math.min(perCall, this.n - start);
