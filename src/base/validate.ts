@@ -57,7 +57,8 @@ export function weightSum(name: string, weights: unknown, rows: number): number 
   let sum = 0;
   for (let i = 0; i < rows; i++) {
     const w = weights[i] as number;
-    if (!(w >= 0 && w < Number.POSITIVE_INFINITY)) {
+    if (w - w !== 0) throw NonFiniteError.atIndex(name, i, w);
+    if (!(w >= 0)) {
       throw new RangeError(`\`${name}\` must be finite and non-negative; ${name}[${i}] is ${w}.`);
     }
     sum += w;
@@ -102,7 +103,10 @@ export function vectorCount(name: string, value: unknown, dim: number): number {
   return value.length / dim;
 }
 
-/** How a sum over samples is reported: "mean" divides by Σ w, "sum" does not. */
+/**
+ * How a sum over samples is reported: "mean" divides by Σ w, "sum" does not.
+ * @category Curvature
+ */
 export type Reduction = "mean" | "sum";
 
 /** The `reduction` option: "mean" or "sum", `fallback` when undefined. */
@@ -124,7 +128,10 @@ export function assertSymmetryTolerance(name: string, value: unknown): asserts v
   }
 }
 
-/** How matrices are laid out in a flat array: "dense" row-major dim×dim, or "packed" 'U' dim(dim+1)/2. */
+/**
+ * How matrices are laid out in a flat array: "dense" row-major dim×dim, or "packed" 'U' dim(dim+1)/2.
+ * @category Linear algebra
+ */
 export type Layout = "dense" | "packed";
 
 /** A `layout` option named `name`: "dense" or "packed", `fallback` when undefined. */
