@@ -34,7 +34,10 @@ export class NonFiniteError extends RangeError {
   }
 }
 
-/** An object was used after dispose(). */
+/**
+ * An object was used after dispose().
+ * @category Errors
+ */
 export class DisposedError extends Error {
   /** "DisposedError". */
   override readonly name = "DisposedError";
@@ -43,7 +46,10 @@ export class DisposedError extends Error {
   }
 }
 
-/** Bytes given to deserialize() are not a state written by this format. */
+/**
+ * Bytes given to deserialize() are not a state written by this format.
+ * @category Errors
+ */
 export class SerializationError extends Error {
   /** "SerializationError". */
   override readonly name = "SerializationError";
@@ -72,10 +78,16 @@ export class EmptyMeanError extends RangeError {
  * @category Errors
  */
 export const EmptyAccumulatorError = EmptyMeanError;
-/** @deprecated Renamed {@link EmptyMeanError}. */
+/**
+ * @deprecated Renamed {@link EmptyMeanError}.
+ * @category Errors
+ */
 export type EmptyAccumulatorError = EmptyMeanError;
 
-/** A matrix (plus its damping) is not positive definite, so it has no Cholesky factor. */
+/**
+ * A matrix (plus its damping) is not positive definite, so it has no Cholesky factor.
+ * @category Errors
+ */
 export class NotPositiveDefiniteError extends Error {
   /** "NotPositiveDefiniteError". */
   override readonly name = "NotPositiveDefiniteError";

@@ -2,7 +2,10 @@
 // AP[i + j(j+1)/2] = A[i][j] for 0 <= i <= j < dim.
 import { MAX_PAGES, PAGE_BYTES } from "./memory-limits.js";
 
-/** Number of stored entries of a packed dim×dim symmetric matrix. */
+/**
+ * Number of stored entries of a packed dim×dim symmetric matrix.
+ * @category Linear algebra
+ */
 export function packedLength(dim: number): number {
   return (dim * (dim + 1)) / 2;
 }
@@ -20,7 +23,10 @@ export function packedDiagonalIndex(j: number): number {
   return (j * (j + 3)) / 2;
 }
 
-/** Position of A[i][j] (either triangle) in packed 'U' storage. */
+/**
+ * Position of A[i][j] (either triangle) in packed 'U' storage.
+ * @category Linear algebra
+ */
 export function packedIndex(i: number, j: number): number {
   return i <= j ? packedColumnStart(j) + i : packedColumnStart(i) + j;
 }
@@ -122,5 +128,8 @@ export function findAsymmetry(a: Float64Array, dim: number, tolerance: number, o
 // One page stays free for the module's static data and stack.
 const MAX_PACKED_BYTES = (MAX_PAGES - 1) * PAGE_BYTES;
 
-/** Largest dimension whose packed matrix fits in 32-bit WebAssembly memory. */
+/**
+ * Largest dimension whose packed matrix fits in 32-bit WebAssembly memory.
+ * @category Linear algebra
+ */
 export const MAX_DIM = Math.floor((Math.sqrt(1 + MAX_PACKED_BYTES) - 1) / 2);

@@ -49,6 +49,7 @@ function checkProbabilities(probabilities: Float64Array, n: number, outcomes: nu
  * @throws {RangeError} on a bad dim or outcomes, lengths that do not match, a probability
  *   outside [0, 1] or a sample whose probabilities do not sum to 1 within 1e-9·outcomes.
  * @throws {NonFiniteError} naming the row (i·outcomes + k) and column of a non-finite score.
+ * @category Curvature
  */
 export function discreteExpectedFisher(
   outcomeScores: Float64Array,

@@ -17,7 +17,10 @@ import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { scoreMoment } from "./score-moments.js";
 
-/** Options of empiricalFisher(). */
+/**
+ * Options of empiricalFisher().
+ * @category Curvature
+ */
 export interface EmpiricalFisherOptions extends RuntimeOptions {
   /** One non-negative finite weight per row; default 1 for every row. */
   weights?: Float64Array;
@@ -44,6 +47,7 @@ export interface EmpiricalFisherOptions extends RuntimeOptions {
  *   weights, an `out` of the wrong length or a bad runtime.
  * @throws {EmptyMeanError} for a mean of rows that hold no weight.
  * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
+ * @category Curvature
  */
 export function empiricalFisher(scores: Float64Array, dim: number, options?: EmpiricalFisherOptions): SymmetricMatrix {
   assertDim("dim", dim);

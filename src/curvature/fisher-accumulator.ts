@@ -17,7 +17,10 @@ import { type Chunk, streamChunks } from "../engine/stream.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type AccumulatorState, decodeState, encodeState } from "./fisher-accumulator-format.js";
 
-/** Options of FisherAccumulator.add(). */
+/**
+ * Options of FisherAccumulator.add().
+ * @category Curvature
+ */
 export interface AddOptions {
   /** One non-negative finite weight per row; default 1 for every row. */
   weights?: Float64Array;

@@ -8,7 +8,10 @@ import { ResidentBlock } from "../engine/memory/resident-block.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
-/** Options of HessianAccumulator.add(). */
+/**
+ * Options of HessianAccumulator.add().
+ * @category Curvature
+ */
 export interface AddHessiansOptions {
   /** One non-negative finite weight per matrix; default 1 for every matrix. */
   weights?: Float64Array;

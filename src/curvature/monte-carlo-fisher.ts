@@ -36,6 +36,7 @@ function positiveInteger(name: string, value: unknown): number {
  * @throws {CallbackResultError} when it returns something other than a Float64Array of count·dim scores.
  * @throws {RangeError} on a bad dim or options.
  * @throws {NonFiniteError} naming the draw (counted from 0 over all batches) and column of a non-finite score.
+ * @category Curvature
  */
 export function monteCarloFisher(
   sampleScores: (count: number) => Float64Array,

@@ -14,6 +14,7 @@ function assertMatrix(value: unknown): void {
  * The natural gradient x = (F + λI)⁻¹ g, by a Cholesky solve. F is usually a mean
  * Fisher (as empiricalFisher returns) and g the matching mean gradient.
  * @throws {RangeError} on a bad length or damping. @throws {NotPositiveDefiniteError} when F + λI is not PD.
+ * @category Curvature
  */
 export function naturalGradient(F: SymmetricMatrix, g: Float64Array, options?: DampingOptions): Float64Array {
   assertMatrix(F);
@@ -26,6 +27,7 @@ export function naturalGradient(F: SymmetricMatrix, g: Float64Array, options?: D
  * The local KL divergence ½ δᵀ F δ ≈ KL(p_θ ‖ p_{θ+δ}) for a small step δ, with F
  * the Fisher per sample (a mean); with a summed Fisher it is the KL summed over samples.
  * @throws {RangeError} on a bad length.
+ * @category Curvature
  */
 export function klDivergence(F: SymmetricMatrix, delta: Float64Array): number {
   assertMatrix(F);

@@ -5,7 +5,10 @@ import { packedDiagonalIndex, packedIndex, packedLength, symmetrizeAndPack } fro
 import { assertAllFinite, assertFloat64Array } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
-/** Options of numericalHessian() and scoreJacobian(). */
+/**
+ * Options of numericalHessian() and scoreJacobian().
+ * @category Curvature
+ */
 export interface FiniteDifferenceOptions {
   /**
    * Relative step: coordinate i moves by step·max(|θ_i|, 1). Defaults balance truncation
@@ -51,6 +54,7 @@ function valueAt(f: (theta: Float64Array) => number, point: Float64Array): numbe
  * of unit scale (truncation O(h²) against rounding O(ε/h²)).
  * @throws {TypeError} when logLik is not a function or theta not a Float64Array.
  * @throws {RangeError} on a non-finite θ, a bad step, or a non-finite value of logLik (naming the point).
+ * @category Curvature
  */
 export function numericalHessian(
   logLik: (theta: Float64Array) => number,
@@ -102,6 +106,7 @@ export function numericalHessian(
  * Hessian of the log-likelihood; relative accuracy about 1e-10 for smooth functions.
  * @throws {TypeError} when score is not a function or theta not a Float64Array.
  * @throws {RangeError} on a non-finite θ, a bad step, or a score of the wrong length or with non-finite entries.
+ * @category Curvature
  */
 export function scoreJacobian(
   score: (theta: Float64Array) => Float64Array,

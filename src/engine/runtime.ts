@@ -8,6 +8,7 @@ import { Arena } from "./memory/arena.js";
  * The compute backends: WebAssembly with 128-bit SIMD and relaxed-SIMD fused multiply-add
  * (engines that ship relaxed SIMD: Chromium, Node >= 22), with plain 128-bit SIMD, without
  * SIMD, and plain TypeScript.
+ * @category Engine
  */
 export type BackendName = "wasm-relaxed-simd" | "wasm-simd" | "wasm-scalar" | "js";
 

@@ -26,7 +26,10 @@ import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
 import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 
-/** Damping for the Cholesky-based methods. */
+/**
+ * Damping for the Cholesky-based methods.
+ * @category Linear algebra
+ */
 export interface DampingOptions {
   /** λ added to the diagonal first: the result is for A + λI. Finite, >= 0; default 0. */
   damping?: number;
@@ -41,13 +44,19 @@ export interface OutOptions {
   out?: Float64Array;
 }
 
-/** Options of SymmetricMatrix.rank(). */
+/**
+ * Options of SymmetricMatrix.rank().
+ * @category Linear algebra
+ */
 export interface RankOptions {
   /** Eigenvalues with |λ| <= tolerance count as zero; default dim · ε · max|λ| (as numpy's matrix_rank). */
   tolerance?: number;
 }
 
-/** An eigen-decomposition A = V diag(values) Vᵀ. */
+/**
+ * An eigen-decomposition A = V diag(values) Vᵀ.
+ * @category Linear algebra
+ */
 export interface Eigen {
   /** Ascending. */
   values: Float64Array;
@@ -62,7 +71,10 @@ function boundRuntime(given: unknown): Runtime | undefined {
   return given === undefined ? undefined : runtimeOf(given);
 }
 
-/** Options of SymmetricMatrix.fromDense(). */
+/**
+ * Options of SymmetricMatrix.fromDense().
+ * @category Linear algebra
+ */
 export interface FromDenseOptions extends RuntimeOptions {
   /**
    * Largest |A[i][j] − A[j][i]| accepted, relative to the largest |entry|: finite, >= 0.
@@ -75,6 +87,7 @@ export interface FromDenseOptions extends RuntimeOptions {
  * An immutable symmetric matrix in packed 'U' storage (LAPACK's column-major upper
  * triangle, the same sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for
  * i <= j. Methods return new objects; heavy ones run in the kernels of its runtime (see `runtime`).
+ * @category Linear algebra
  */
 export class SymmetricMatrix {
   /** Packed 'U' entries, length dim(dim+1)/2. Owned by this matrix. */

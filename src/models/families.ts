@@ -3,7 +3,10 @@
 // in η do not depend on y, which is why the expected Fisher equals −H at any parameters.
 import { logGamma } from "../statistics/log-gamma.js";
 
-/** Which exponential family a GLM model uses. */
+/**
+ * Which exponential family a GLM model uses.
+ * @category Models
+ */
 export type GlmFamilyName = "logistic" | "poisson" | "gaussian";
 
 export interface GlmFamily {

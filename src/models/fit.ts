@@ -8,7 +8,10 @@ import { assertFloat64Array, assertOptions } from "../base/validate.js";
 import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { sandwichCovariance } from "../statistics/sandwich.js";
 
-/** Options of Model.fit(). */
+/**
+ * Options of Model.fit().
+ * @category Models
+ */
 export interface FitOptions {
   /** Starting parameters; default all zeros. */
   start?: Float64Array;
@@ -40,7 +43,10 @@ export interface FittableModel {
 const COLLINEAR_PIVOT = 1e-12;
 const MAX_HALVINGS = 60;
 
-/** The outcome of Model.fit(). Covariances are of the estimate, from summed (not mean) information. */
+/**
+ * The outcome of Model.fit(). Covariances are of the estimate, from summed (not mean) information.
+ * @category Models
+ */
 export class ModelFit {
   #covariance: SymmetricMatrix | undefined;
   #robustCovariance: SymmetricMatrix | undefined;

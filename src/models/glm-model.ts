@@ -13,7 +13,10 @@ import { Model } from "./model.js";
 /** η beyond log(1e8) puts the fitted probability of the observed response above 1 − 1e-8. */
 const SEPARATED_MARGIN = Math.log(1e8);
 
-/** A GLM: logistic (logit link), Poisson (log link) or Gaussian (identity link, fixed σ²). */
+/**
+ * A GLM: logistic (logit link), Poisson (log link) or Gaussian (identity link, fixed σ²).
+ * @category Models
+ */
 export class GlmModel extends Model {
   /** Which family. */
   readonly family: GlmFamilyName;

@@ -135,7 +135,10 @@ function multinomial(
   return new MultinomialModel(design, classes, runtime);
 }
 
-/** The built-in models. Each returns a Model over the given data; nothing is copied. */
+/**
+ * The built-in models. Each returns a Model over the given data; nothing is copied.
+ * @category Models
+ */
 export const models = {
   /** `logistic(X, y, p, { runtime })`: logistic regression, y in {0, 1}; see GlmModel. */
   logistic,

@@ -15,7 +15,10 @@ const OUTCOME_ROWS_PER_CALL = 1 << 14;
 /** A probability of the observed class above 1 − 1e-8 for every sample means separation. */
 const SEPARATED = 1 - 1e-8;
 
-/** A multinomial logit model (softmax, class 0 the reference). */
+/**
+ * A multinomial logit model (softmax, class 0 the reference).
+ * @category Models
+ */
 export class MultinomialModel extends Model {
   /** "multinomial". */
   readonly family = "multinomial";

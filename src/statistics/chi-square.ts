@@ -102,6 +102,7 @@ function upperRegularizedGamma(a: number, z: number): number {
  * @param x the statistic; any x ≤ 0 gives 1 and +Infinity gives 0.
  * @param df degrees of freedom: a positive number up to 1e10, not necessarily an integer.
  * @throws {RangeError} when x is not a number or is NaN, or df is not a positive number ≤ 1e10.
+ * @category Statistics
  */
 export function chiSquareSurvival(x: number, df: number): number {
   if (typeof x !== "number" || Number.isNaN(x)) {

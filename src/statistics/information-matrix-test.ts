@@ -43,7 +43,10 @@ export interface InformationMatrixTestOptions extends RuntimeOptions {
   symmetryTolerance?: number;
 }
 
-/** A chi-square test: its statistic, degrees of freedom and p-value P(χ²_df > statistic). */
+/**
+ * A chi-square test: its statistic, degrees of freedom and p-value P(χ²_df > statistic).
+ * @category Statistics
+ */
 export interface ChiSquareTestResult {
   /** The test statistic, ≥ 0. */
   statistic: number;
@@ -53,7 +56,10 @@ export interface ChiSquareTestResult {
   pValue: number;
 }
 
-/** The result of informationMatrixTest(). */
+/**
+ * The result of informationMatrixTest().
+ * @category Statistics
+ */
 export interface InformationMatrixTestResult {
   /** Chesher–Lancaster's outer-product-of-gradients form: n·R² of 1 regressed on [dᵢ, sᵢ]. Always present. */
   opg: ChiSquareTestResult;
@@ -114,6 +120,7 @@ const COLLINEARITY_TOLERANCE = 1e-9;
  *   indicators.
  * @throws {NonFiniteError} naming the sample (row) and entry (column) of a NaN or ±Infinity score or Hessian entry.
  * @throws {NotPositiveDefiniteError} (White's form) when −A or V is not positive definite.
+ * @category Statistics
  */
 export function informationMatrixTest(
   scores: Float64Array,

@@ -13,6 +13,7 @@ function assertMatrix(name: string, value: unknown): asserts value is SymmetricM
  * HC0 covariance of the estimate, statsmodels' cov_type="HC0".
  * @throws {TypeError} when an argument is not a SymmetricMatrix. @throws {RangeError} on different dims.
  * @throws {NotPositiveDefiniteError} when A is not positive definite.
+ * @category Statistics
  */
 export function sandwichCovariance(information: SymmetricMatrix, meat: SymmetricMatrix): SymmetricMatrix {
   assertMatrix("information", information);
