@@ -1,10 +1,11 @@
 // Packed Cholesky A + λI = UᵀU end to end (copies in and out included) on every
 // backend, beside ml-matrix's dense CholeskyDecomposition, in GFLOP/s with d³/3 flops.
-import { availableBackends, type BackendName, init, SymmetricMatrix } from "fisher-wasm";
+import { SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
+import { backendRuntimes } from "./lib/runtimes.js";
 import { mlMatrixCholeskyUpper } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 256] : [256, 1024, 2048];
@@ -14,7 +15,6 @@ const JS_MAX_DIM = 1024;
 
 interface Contender {
   column: string;
-  backend?: BackendName;
   skip?: boolean;
   /** The upper factor U in packed 'U' order. */
   run: () => Float64Array;
@@ -36,29 +36,32 @@ function spd(d: number, seed: number): Float64Array {
 }
 
 export async function choleskySuite(): Promise<void> {
-  const backends = availableBackends();
+  const runtimes = await backendRuntimes();
   const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
-    const packed = SymmetricMatrix.fromDense(dense, d);
+    // The same matrix in each backend's runtime, where its cholesky() then runs.
+    const matrices = runtimes.map(({ name, runtime }) => ({
+      name,
+      matrix: SymmetricMatrix.fromDense(dense, d, { runtime }),
+    }));
     const contenders: Contender[] = [
-      ...backends.map((name) => ({
+      ...matrices.map(({ name, matrix }) => ({
         column: name,
-        backend: name,
         skip: name === "js" && d > JS_MAX_DIM,
-        run: () => packed.cholesky().packed,
+        run: () => matrix.cholesky().packed,
       })),
       { column: "ml-matrix", run: mlMatrixCholeskyUpper(dense, d) },
     ];
-    await init({ backend: "wasm-simd" });
-    const reference = packed.cholesky().packed;
+    const simd = matrices.find(({ name }) => name === "wasm-simd");
+    if (!simd) fail("the wasm-simd backend, the reference, is not available in this engine.");
+    const reference = simd.matrix.cholesky().packed;
     const cells = [`${d}`];
     for (const c of contenders) {
       if (c.skip) {
         cells.push(SKIPPED);
         continue;
       }
-      if (c.backend) await init({ backend: c.backend });
       const first = timeOnce(c.run);
       const error = relativeError(first.result, reference);
       if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} factor differs from wasm-simd (relative error ${error}).`);
@@ -72,7 +75,7 @@ export async function choleskySuite(): Promise<void> {
   report(
     "cholesky",
     "Packed Cholesky end to end: GFLOP/s (ms per call), flops = d³/3, mean from Benchmark.js",
-    ["d", ...backends, "ml-matrix"],
+    ["d", ...runtimes.map(({ name }) => name), "ml-matrix"],
     rows,
   );
 }

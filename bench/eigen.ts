@@ -2,11 +2,12 @@
 // only and the full eigh, on wasm-simd and (at d = 256) the plain-TypeScript backend,
 // beside ml-matrix's dense EigenvalueDecomposition, which always forms the vectors.
 // Prints ms per call as a markdown table (also written to bench/results/eigen.md).
-import { type BackendName, init, SymmetricMatrix } from "fisher-wasm";
+import { type BackendName, SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
+import { type BackendRuntime, backendRuntimes, runtimeOf } from "./lib/runtimes.js";
 import { mlMatrixEigenvalues } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 128] : [256, 512];
@@ -49,18 +50,18 @@ function spd(d: number, seed: number): Float64Array {
   return dense;
 }
 
-/** The ascending eigenvalues, computed as the column says; activates its backend first. */
-async function runner(c: Column, matrix: SymmetricMatrix, dense: Float64Array, d: number): Promise<() => Float64Array> {
+/** The ascending eigenvalues, computed as the column says: in its backend's runtime, or by ml-matrix. */
+function runner(c: Column, runtimes: readonly BackendRuntime[], dense: Float64Array, d: number): () => Float64Array {
   if (c.backend === undefined) return mlMatrixEigenvalues(dense, d);
-  await init({ backend: c.backend });
+  const matrix = SymmetricMatrix.fromDense(dense, d, { runtime: runtimeOf(runtimes, c.backend) });
   return c.valuesOnly ? () => matrix.eigenvalues() : () => matrix.eigh().values;
 }
 
 export async function eigenSuite(): Promise<void> {
+  const runtimes = await backendRuntimes();
   const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
-    const matrix = SymmetricMatrix.fromDense(dense, d);
     const cells = [`${d}`];
     let reference: Float64Array | undefined;
     for (const c of COLUMNS) {
@@ -68,7 +69,7 @@ export async function eigenSuite(): Promise<void> {
         cells.push(SKIPPED);
         continue;
       }
-      const run = await runner(c, matrix, dense, d);
+      const run = runner(c, runtimes, dense, d);
       const first = timeOnce(run);
       reference ??= first.result;
       const error = relativeError(first.result, reference);

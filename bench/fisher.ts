@@ -1,11 +1,12 @@
 // Times empiricalFisher end to end on every backend against plain-JS and library peers and
 // prints GFLOP/s as a markdown table (also written to bench/results/fisher.md).
 // Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
-import { availableBackends, type BackendName, empiricalFisher, init } from "fisher-wasm";
+import { empiricalFisher, type Runtime } from "fisher-wasm";
 import { fisherFlops } from "./lib/gflops.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
+import { type BackendRuntime, backendRuntimes } from "./lib/runtimes.js";
 import { mlMatrixGram } from "./peers/ml-matrix.js";
 import { tfjsWasmGram, tfjsWasmReady } from "./peers/tfjs-wasm.js";
 import { rank1JsFisherSum, tiledJsFisherSum } from "./peers/tiled-js.js";
@@ -22,8 +23,6 @@ const PEER_CHECK_ROWS = 32;
 /** One column of the table: what it runs, and how its result compares with the packed mean. */
 interface Contender {
   column: string;
-  /** The library backend to activate first; peers have none. */
-  backend?: BackendName;
   /** The factor from the contender's result to the mean: 1, or 1/N for the peers, which return the sum. */
   toMean: number;
   /** Left out at this shape, because one call would take over a second. */
@@ -48,21 +47,20 @@ function selectShapes(): (typeof SHAPES)[number][] {
 }
 
 /** What runs in each column for a shape: library backends first, then the peers. */
-function contenders(scores: Float64Array, rows: number, d: number): Contender[] {
-  const list: Contender[] = availableBackends().map((name) => ({
+function contenders(runtimes: BackendRuntime[], scores: Float64Array, rows: number, d: number): Contender[] {
+  const list: Contender[] = runtimes.map(({ name, runtime }) => ({
     column: name,
-    backend: name,
     toMean: 1,
-    run: () => empiricalFisher(scores, d).packed,
+    run: () => empiricalFisher(scores, d, { runtime }).packed,
   }));
   // The same call writing into one result buffer kept across calls (not a fresh array each time).
-  if (availableBackends().includes("wasm-simd")) {
+  const simd: Runtime | undefined = runtimes.find((r) => r.name === "wasm-simd")?.runtime;
+  if (simd) {
     const out = new Float64Array((d * (d + 1)) / 2);
     list.push({
       column: "wasm-simd, out reused",
-      backend: "wasm-simd",
       toMean: 1,
-      run: () => empiricalFisher(scores, d, { out }).packed,
+      run: () => empiricalFisher(scores, d, { out, runtime: simd }).packed,
     });
   }
   list.push({ column: "tiled JS", toMean: 1 / rows, run: () => tiledJsFisherSum(scores, rows, d) });
@@ -90,18 +88,8 @@ function packUpper(dense: ArrayLike<number>, d: number): Float64Array {
   return out;
 }
 
-async function activate(contender: Contender): Promise<void> {
-  if (contender.backend) await init({ backend: contender.backend });
-}
-
 /** Checks every contender against the tiled peer before anything is timed; returns seconds per call. */
-async function verify(
-  list: Contender[],
-  scores: Float64Array,
-  rows: number,
-  d: number,
-  label: string,
-): Promise<Map<string, number>> {
+function verify(list: Contender[], scores: Float64Array, rows: number, d: number, label: string): Map<string, number> {
   const head = Math.min(rows, PEER_CHECK_ROWS);
   const headScores = scores.subarray(0, head * d);
   const peerError = relativeError(tiledJsFisherSum(headScores, head, d), rank1JsFisherSum(headScores, head, d));
@@ -111,7 +99,6 @@ async function verify(
   const seconds = new Map<string, number>();
   for (const contender of list) {
     if (contender.skip) continue;
-    await activate(contender);
     const { result, seconds: s } = timeOnce(contender.run);
     const packed = contender.dense ? packUpper(result, d) : result;
     const error = relativeError(
@@ -129,14 +116,15 @@ async function verify(
 
 export async function fisherSuite(): Promise<void> {
   await tfjsWasmReady();
+  const runtimes = await backendRuntimes();
   const table: string[][] = [];
   let columns: string[] = [];
   for (const [rows, d] of selectShapes()) {
     const label = `${rows} × ${d}`;
     const scores = shapeScores(rows, d);
-    const list = contenders(scores, rows, d);
+    const list = contenders(runtimes, scores, rows, d);
     columns = list.map((c) => c.column);
-    const seconds = await verify(list, scores, rows, d, label);
+    const seconds = verify(list, scores, rows, d, label);
     // The last diagonal entry, C[d-1][d-1]: a sum of squares, so never zero for random scores.
     const probe = (d * (d + 1)) / 2 - 1;
     const cells = [label];
@@ -146,7 +134,6 @@ export async function fisherSuite(): Promise<void> {
         cells.push(SKIPPED);
         continue;
       }
-      await activate(contender);
       const stats = measure(`${contender.column} ${label}`, contender.run, verified, (p) => p[probe]);
       const gflops = fisherFlops(rows, d) / stats.mean / 1e9;
       const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
