@@ -142,3 +142,28 @@ export function layoutOf(name: string, value: unknown, fallback: Layout): Layout
   }
   return value;
 }
+
+/**
+ * Checks that every entry of a row-major batch of `width`-wide rows is finite; names the
+ * first that is not by row and column. @throws {NonFiniteError}
+ */
+export function assertAllFiniteRows(name: string, values: Float64Array, width: number): void {
+  for (let t = 0; t < values.length; t++) {
+    const v = values[t] as number;
+    if (v - v !== 0) throw new NonFiniteError(name, Math.floor(t / width), t % width, v);
+  }
+}
+
+/** A count or size option: a positive integer. @throws {RangeError} */
+export function assertPositiveInteger(name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`\`${name}\` must be a positive integer; received ${describeValue(value)}.`);
+  }
+}
+
+/** A callback argument. @throws {TypeError} naming what it received. */
+export function assertFunction(name: string, value: unknown, signature: string): asserts value is (...args: never) => unknown {
+  if (typeof value !== "function") {
+    throw new TypeError(`\`${name}\` must be a function ${signature}; received ${describeValue(value)}.`);
+  }
+}

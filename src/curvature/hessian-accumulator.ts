@@ -1,8 +1,15 @@
 // A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
 // packed storage: the observed-information side of F = −E[∇² log p].
-import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
+import { EmptyMeanError } from "../base/errors.js";
 import { findAsymmetry, packDense, packedLength } from "../base/packed-layout.js";
-import { assertDim, assertFloat64Array, assertOptions, assertSymmetryTolerance, weightSum } from "../base/validate.js";
+import {
+  assertAllFiniteRows,
+  assertDim,
+  assertFloat64Array,
+  assertOptions,
+  assertSymmetryTolerance,
+  weightSum,
+} from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
@@ -88,7 +95,7 @@ export class HessianAccumulator {
     const total = weights === undefined ? k : weightSum("options.weights", weights, k);
     const tolerance = options?.symmetryTolerance ?? 1e-10;
     assertSymmetryTolerance("options.symmetryTolerance", tolerance);
-    const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : checkFinite(hessians, size);
+    const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : finiteRows(hessians, size);
     const { rt } = this;
     const p = packedLength(d);
     const rows = Math.min(k, CHUNK_MATRICES);
@@ -163,18 +170,15 @@ export class HessianAccumulator {
   }
 }
 
-/** Rejects the first non-finite entry, naming its matrix (row) and its index in that matrix (column). */
-function checkFinite(values: Float64Array, size: number): Float64Array {
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k] as number;
-    if (v - v !== 0) throw new NonFiniteError("hessians", Math.floor(k / size), k % size, v);
-  }
+/** The packed batch itself, once every entry is known to be finite. */
+function finiteRows(values: Float64Array, size: number): Float64Array {
+  assertAllFiniteRows("hessians", values, size);
   return values;
 }
 
 /** Packs k dense symmetric matrices (upper triangles), checking finiteness and symmetry first. */
 function packDenseBatch(dense: Float64Array, d: number, k: number, tolerance: number): Float64Array {
-  checkFinite(dense, d * d);
+  assertAllFiniteRows("hessians", dense, d * d);
   const p = packedLength(d);
   const out = new Float64Array(k * p);
   for (let s = 0; s < k; s++) {

@@ -3,7 +3,7 @@
 
 import { CallbackResultError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertOptions } from "../base/validate.js";
+import { assertDim, assertFunction, assertOptions, assertPositiveInteger } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
@@ -18,13 +18,6 @@ export interface MonteCarloFisherOptions extends RuntimeOptions {
   samples: number;
   /** Draws asked of `sampleScores` per call; default 1024 (the last call may ask fewer). */
   batchSize?: number;
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`\`${name}\` must be a positive integer; received ${String(value)}.`);
-  }
-  return value;
 }
 
 /**
@@ -43,16 +36,13 @@ export function monteCarloFisher(
   dim: number,
   options: MonteCarloFisherOptions,
 ): SymmetricMatrix {
-  if (typeof sampleScores !== "function") {
-    throw new TypeError(
-      `\`sampleScores\` must be a function (count) => Float64Array; received ${typeof sampleScores}.`,
-    );
-  }
+  assertFunction("sampleScores", sampleScores, "(count) => Float64Array");
   assertDim("dim", dim);
   assertOptions("options", options);
   if (options === undefined) throw new TypeError("`options` must be given, with the number of draws `samples`.");
-  const samples = positiveInteger("options.samples", options.samples);
-  const batchSize = positiveInteger("options.batchSize", options.batchSize ?? 1024);
+  const { samples, batchSize = 1024 } = options;
+  assertPositiveInteger("options.samples", samples);
+  assertPositiveInteger("options.batchSize", batchSize);
   const rt = runtimeOf(options.runtime);
   const sum = new Float64Array(packedLength(dim));
   for (let drawn = 0; drawn < samples; ) {

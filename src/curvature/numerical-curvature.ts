@@ -2,7 +2,7 @@
 // of a log-likelihood from its values, or the symmetrised Jacobian of its gradient.
 
 import { packedDiagonalIndex, packedIndex, packedLength, symmetrizeAndPack } from "../base/packed-layout.js";
-import { assertAllFinite, assertFloat64Array } from "../base/validate.js";
+import { assertAllFinite, assertFloat64Array, assertFunction } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /**
@@ -26,10 +26,6 @@ function stepsFor(theta: Float64Array, relative: number): Float64Array {
     const h = relative * Math.max(Math.abs(t), 1);
     return t + h - t;
   });
-}
-
-function assertFunction(name: string, f: unknown): void {
-  if (typeof f !== "function") throw new TypeError(`\`${name}\` must be a function.`);
 }
 
 function assertPoint(theta: unknown): asserts theta is Float64Array {
@@ -61,7 +57,7 @@ export function numericalHessian(
   theta: Float64Array,
   options?: FiniteDifferenceOptions,
 ): SymmetricMatrix {
-  assertFunction("logLik", logLik);
+  assertFunction("logLik", logLik, "(theta) => number");
   assertPoint(theta);
   const d = theta.length;
   const h = stepsFor(theta, options?.step ?? Number.EPSILON ** 0.25);
@@ -113,7 +109,7 @@ export function scoreJacobian(
   theta: Float64Array,
   options?: FiniteDifferenceOptions,
 ): SymmetricMatrix {
-  assertFunction("score", score);
+  assertFunction("score", score, "(theta) => Float64Array");
   assertPoint(theta);
   const d = theta.length;
   const h = stepsFor(theta, options?.step ?? Number.EPSILON ** (1 / 3));

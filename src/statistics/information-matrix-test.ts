@@ -3,10 +3,10 @@
 // indicators, in White's own form. Gram matrices of the n-row batches run through the
 // rank-k kernel; the small factorizations on top of them are plain TypeScript.
 
-import { NonFiniteError } from "../base/errors.js";
 import { findAsymmetry, packedColumnStart, packedIndex, packedLength } from "../base/packed-layout.js";
 import {
   assertAllFinite,
+  assertAllFiniteRows,
   assertDim,
   assertFloat64Array,
   assertOptions,
@@ -156,8 +156,8 @@ export function informationMatrixTest(
     }
     assertAllFinite("options.indicatorJacobian", jacobian);
   }
-  assertFinite("scores", scores, dim);
-  assertFinite("hessians", hessians, size);
+  assertAllFiniteRows("scores", scores, dim);
+  assertAllFiniteRows("hessians", hessians, size);
   if (layout === "dense") assertSymmetric(hessians, dim, n, tolerance);
 
   const pairs = indicatorPairs(dim);
@@ -227,13 +227,6 @@ function indicatorPairs(dim: number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let j = 0; j < dim; j++) for (let k = j; k < dim; k++) pairs.push([j, k]);
   return pairs;
-}
-
-function assertFinite(name: string, values: Float64Array, size: number): void {
-  for (let t = 0; t < values.length; t++) {
-    const v = values[t] as number;
-    if (v - v !== 0) throw new NonFiniteError(name, Math.floor(t / size), t % size, v);
-  }
 }
 
 function assertSymmetric(hessians: Float64Array, d: number, n: number, tolerance: number): void {
