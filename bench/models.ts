@@ -1,12 +1,13 @@
 // The models' expected Fisher against the bare kernel: a logistic model's XᵀWX (linear
 // predictor, weights and the weighted rank-k update, end to end) beside empiricalFisher(X)
 // on the same n × p, unweighted. Target: within 1.3× of the bare kernel's time.
-import { availableBackends, empiricalFisher, init, models } from "fisher-wasm";
+import { empiricalFisher, models, type Runtime } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
 import { fisherFlops } from "./lib/gflops.js";
 import { fail, measure, QUICK, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
+import { backendRuntimes } from "./lib/runtimes.js";
 
 const SHAPES: [n: number, p: number][] = QUICK ? [[2000, 32]] : [[100_000, 256]];
 const TARGET_RATIO = 1.3;
@@ -22,27 +23,27 @@ function data(n: number, p: number): { x: Float64Array; y: Float64Array; beta: F
 }
 
 /** XᵀWX with W = p(1 − p), recomputed through the weighted kernel directly. */
-function weightedGram(x: Float64Array, beta: Float64Array, n: number, p: number): Float64Array {
+function weightedGram(x: Float64Array, beta: Float64Array, n: number, p: number, runtime: Runtime): Float64Array {
   const eta = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) eta[i] += x[i * p + j] * beta[j];
   const weights = eta.map((t) => {
     const q = 1 / (1 + Math.exp(-t));
     return q * (1 - q);
   });
-  return empiricalFisher(x, p, { weights, reduction: "sum" }).packed;
+  return empiricalFisher(x, p, { weights, reduction: "sum", runtime }).packed;
 }
 
 export async function modelsSuite(): Promise<void> {
+  const runtimes = (await backendRuntimes()).filter(({ name }) => name !== "js");
   const rows: string[][] = [];
   for (const [n, p] of SHAPES) {
     const { x, y, beta } = data(n, p);
-    for (const backend of availableBackends().filter((name) => name !== "js")) {
-      await init({ backend });
-      const model = models.logistic(x, y, p);
+    for (const { name: backend, runtime } of runtimes) {
+      const model = models.logistic(x, y, p, { runtime });
       const expected = () => model.expectedFisher(beta).packed;
-      const bare = () => empiricalFisher(x, p, { reduction: "sum" }).packed;
+      const bare = () => empiricalFisher(x, p, { reduction: "sum", runtime }).packed;
       const first = timeOnce(expected);
-      const error = relativeError(first.result, weightedGram(x, beta, n, p));
+      const error = relativeError(first.result, weightedGram(x, beta, n, p, runtime));
       if (!(error <= 1e-12)) fail(`${backend} n=${n} p=${p}: expectedFisher differs from XᵀWX by ${error}.`);
       const flops = fisherFlops(n, p);
       const bareStats = measure(`bare ${backend}`, bare, timeOnce(bare).seconds, (u) => u[0]);
