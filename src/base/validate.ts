@@ -162,7 +162,11 @@ export function assertPositiveInteger(name: string, value: unknown): asserts val
 }
 
 /** A callback argument. @throws {TypeError} naming what it received. */
-export function assertFunction(name: string, value: unknown, signature: string): asserts value is (...args: never) => unknown {
+export function assertFunction(
+  name: string,
+  value: unknown,
+  signature: string,
+): asserts value is (...args: never) => unknown {
   if (typeof value !== "function") {
     throw new TypeError(`\`${name}\` must be a function ${signature}; received ${describeValue(value)}.`);
   }
