@@ -2,7 +2,7 @@
 // prints GFLOP/s as a markdown table (also written to bench/results/fisher.md).
 // Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
 import { empiricalFisher, type Runtime } from "fisher-wasm";
-import { fisherFlops } from "./lib/gflops.js";
+import { fisherFlops } from "../tools/gflops.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";

@@ -2,8 +2,8 @@
 // predictor, weights and the weighted rank-k update, end to end) beside empiricalFisher(X)
 // on the same n × p, unweighted. Target: within 1.3× of the bare kernel's time.
 import { empiricalFisher, models, type Runtime } from "fisher-wasm";
+import { fisherFlops } from "../tools/gflops.js";
 import { mulberry32 } from "../tools/seeded-random.js";
-import { fisherFlops } from "./lib/gflops.js";
 import { fail, measure, QUICK, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";

@@ -1,6 +1,6 @@
 // Benchmark shapes of the fisher suite and their inputs. The shapes span small d with many
 // rows (call and copy overhead dominate) to large d with few rows (the O(d²) tile sweep dominates).
-import { randomScores } from "./lib/random-scores.js";
+import { randomScores } from "../tools/random-scores.js";
 
 /** [N, d]: N rows of d scores each, smallest d first. */
 export const SHAPES: readonly (readonly [rows: number, d: number])[] = [

@@ -7,8 +7,8 @@
 // refuses SIMD modules); init() then picks wasm-scalar on its own. In an engine that still
 // accepts SIMD, the page can only request wasm-scalar explicitly, and says so.
 import { type BackendName, empiricalFisher, init } from "fisher-wasm";
-import { fisherFlops, measureGflops } from "../bench/lib/gflops.js";
-import { randomScores } from "../bench/lib/random-scores.js";
+import { fisherFlops, measureGflops } from "../tools/gflops.js";
+import { randomScores } from "../tools/random-scores.js";
 import { analyse } from "./logistic.js";
 import type { SimdDisabledBy } from "./published-result.js";
 import { renderConvergence, renderFit, renderMatrices, renderSpectrum, renderSpeed, setText } from "./render.js";

@@ -1,7 +1,7 @@
 // Fills the page's panels from the results of analyse() and measure().
 import type { BackendName } from "fisher-wasm";
-import type { Throughput } from "../bench/lib/gflops.js";
 import { relativeError } from "../bench/lib/relative-error.js";
+import type { Throughput } from "../tools/gflops.js";
 import { convergenceChart, spectrumChart } from "./charts.js";
 import { colourBar, heatmap, positiveRange } from "./heatmap.js";
 import { type Analysis, DAMPING, type Run, TOLERANCE } from "./logistic.js";

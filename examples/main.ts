@@ -16,8 +16,8 @@ import {
   naturalGradient,
   numericalHessian,
 } from "fisher-wasm";
-import { fisherFlops, measureGflops } from "../bench/lib/gflops.js";
-import { randomScores } from "../bench/lib/random-scores.js";
+import { fisherFlops, measureGflops } from "../tools/gflops.js";
+import { randomScores } from "../tools/random-scores.js";
 import { matrix, maxAbs, maxAbsDiff, num, sci, vector } from "./lib/format.js";
 import { SPECTOR_NAMES, spectorDesign } from "./lib/spector.js";
 

@@ -1,5 +1,5 @@
 // Seeded random score batches: the same numbers in every run and on every machine.
-import { mulberry32 } from "../../tools/seeded-random.js";
+import { mulberry32 } from "./seeded-random.js";
 
 /** Row-major rows × d scores, uniform on [−1, 1), from `seed`. */
 export function randomScores(rows: number, d: number, seed: number): Float64Array {
