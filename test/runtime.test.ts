@@ -18,7 +18,9 @@ import {
   monteCarloFisher,
   NonFiniteError,
   NotInitializedError,
+  numericalHessian,
   SymmetricMatrix,
+  scoreJacobian,
 } from "../src/index.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample } from "./helpers/random.js";
@@ -177,6 +179,35 @@ describe("one error vocabulary", () => {
     expect(wrongLength).toThrow(
       /`sampleScores\(4\)` must return 4 rows of 2 scores \(length 8\); it returned length 4/,
     );
+  });
+
+  it("finite-difference callbacks: a wrong result is CallbackResultError, a non-finite one NonFiniteError", () => {
+    const theta = new Float64Array([0.5, 1]);
+    expect(() => numericalHessian(() => "1" as unknown as number, theta)).toThrow(CallbackResultError);
+    expect(() => numericalHessian(() => Number.NaN, theta)).toThrow(NonFiniteError);
+    expect(() => numericalHessian(() => Number.NaN, theta)).toThrow(/`logLik` returned NaN at θ = \[/);
+    expect(() => scoreJacobian(() => new Float64Array(3), theta)).toThrow(CallbackResultError);
+    expect(() => scoreJacobian(() => new Float64Array(3), theta)).toThrow(/it returned Float64Array of length 3/);
+    expect(() => scoreJacobian(() => new Float64Array([1, Number.NaN]), theta)).toThrow(NonFiniteError);
+  });
+
+  it("models: non-finite X, y, params or start are NonFiniteErrors naming the entry", async () => {
+    await init({ backend: "wasm-simd" });
+    const X = new Float64Array([1, 0, 1, 1, 1, 2, 1, 3]);
+    const y = new Float64Array([0, 1, 0, 1]);
+    expect(() => models.logistic(X, Float64Array.from([0, Number.NaN, 0, 1]), 2)).toThrow(
+      /`y` must be finite; y\[1\] is NaN/,
+    );
+    expect(() =>
+      models.logistic(
+        X.map((v, k) => (k === 5 ? Number.POSITIVE_INFINITY : v)),
+        y,
+        2,
+      ),
+    ).toThrow(/`X` must be finite; row 2, column 1 is Infinity/);
+    const model = models.logistic(X, y, 2);
+    expect(() => model.gradient(new Float64Array([0, Number.NaN]))).toThrow(NonFiniteError);
+    expect(() => model.fit({ start: new Float64Array([Number.NaN, 0]) })).toThrow(NonFiniteError);
   });
 
   it("layout is one option name: informationMatrixTest takes `layout` (and still the old `hessianLayout`)", async () => {

@@ -12,6 +12,7 @@
 import { crc32 } from "../base/crc32.js";
 import { SerializationError } from "../base/errors.js";
 import { MAX_DIM, packedLength } from "../base/packed-layout.js";
+import { describeValue } from "../base/validate.js";
 
 const MAGIC = [0x46, 0x57, 0x41, 0x43]; // "FWAC"
 export const FORMAT_VERSION = 1;
@@ -48,7 +49,9 @@ export function encodeState(state: AccumulatorState): Uint8Array {
 
 export function decodeState(bytes: Uint8Array): AccumulatorState {
   if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError("`bytes` must be a Uint8Array written by FisherAccumulator.serialize().");
+    throw new TypeError(
+      `\`bytes\` must be a Uint8Array written by FisherAccumulator.serialize(); received ${describeValue(bytes)}.`,
+    );
   }
   if (bytes.length < HEADER_BYTES + 4) {
     throw new SerializationError(

@@ -8,7 +8,7 @@
 
 import { EmptyMeanError, NonFiniteError, SerializationError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertOptions, rowsOf, weightSum } from "../base/validate.js";
+import { assertDim, assertOptions, describeValue, rowsOf, weightSum } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
@@ -124,7 +124,7 @@ export class FisherAccumulator {
   merge(other: FisherAccumulator): this {
     this.assertLive();
     if (!(other instanceof FisherAccumulator)) {
-      throw new TypeError("`other` must be a FisherAccumulator.");
+      throw new TypeError(`\`other\` must be a FisherAccumulator; received ${describeValue(other)}.`);
     }
     other.assertLive();
     if (other.dim !== this.dim) {

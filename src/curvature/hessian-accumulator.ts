@@ -8,6 +8,7 @@ import {
   assertFloat64Array,
   assertOptions,
   assertSymmetryTolerance,
+  describeValue,
   weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
@@ -117,7 +118,8 @@ export class HessianAccumulator {
   /** Folds another accumulator of the same dim into this one; the other is unchanged. */
   merge(other: HessianAccumulator): this {
     this.assertLive();
-    if (!(other instanceof HessianAccumulator)) throw new TypeError("`other` must be a HessianAccumulator.");
+    if (!(other instanceof HessianAccumulator))
+      throw new TypeError(`\`other\` must be a HessianAccumulator; received ${describeValue(other)}.`);
     other.assertLive();
     if (other.dim !== this.dim) {
       throw new RangeError(`\`other\` must have dim ${this.dim} to merge; received dim ${other.dim}.`);

@@ -1,12 +1,11 @@
 // The two places where the Fisher meets optimisation and information geometry.
 
-import { assertFloat64Array, assertLength } from "../base/validate.js";
-import type { DampingOptions, SymmetricMatrix } from "../linalg/symmetric-matrix.js";
+import { assertFloat64Array, assertLength, describeValue } from "../base/validate.js";
+import { type DampingOptions, SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 function assertMatrix(value: unknown): void {
-  // A structural check keeps this module free of a runtime import cycle.
-  if (typeof value !== "object" || value === null || !("packed" in value) || !("dim" in value)) {
-    throw new TypeError("`F` must be a SymmetricMatrix.");
+  if (!(value instanceof SymmetricMatrix)) {
+    throw new TypeError(`\`F\` must be a SymmetricMatrix; received ${describeValue(value)}.`);
   }
 }
 

@@ -1,8 +1,9 @@
 // Curvature by finite differences, for users who have only a function: the Hessian
 // of a log-likelihood from its values, or the symmetrised Jacobian of its gradient.
 
+import { CallbackResultError, NonFiniteError } from "../base/errors.js";
 import { packedDiagonalIndex, packedIndex, packedLength, symmetrizeAndPack } from "../base/packed-layout.js";
-import { assertAllFinite, assertFloat64Array, assertFunction } from "../base/validate.js";
+import { assertAllFinite, assertFloat64Array, assertFunction, describeValue } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /**
@@ -36,10 +37,17 @@ function assertPoint(theta: unknown): asserts theta is Float64Array {
 
 function valueAt(f: (theta: Float64Array) => number, point: Float64Array): number {
   const v = f(point);
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new RangeError(
-      `\`logLik\` returned ${String(v)} at θ = [${Array.from(point).join(", ")}]; it must be finite.`,
+  const at = `θ = [${Array.from(point).join(", ")}]`;
+  if (typeof v !== "number") {
+    throw new CallbackResultError(
+      "logLik",
+      `\`logLik\` must return a number; it returned ${describeValue(v)} at ${at}.`,
     );
+  }
+  if (!Number.isFinite(v)) {
+    const error = NonFiniteError.atIndex("logLik", 0, v);
+    error.message = `\`logLik\` returned ${v} at ${at}; it must be finite.`;
+    throw error;
   }
   return v;
 }
@@ -118,8 +126,9 @@ export function scoreJacobian(
     point[j] = (point[j] as number) + sign * (h[j] as number);
     const g = score(point);
     if (!(g instanceof Float64Array) || g.length !== d) {
-      throw new RangeError(
-        `\`score\` must return a Float64Array of length ${d} at θ = [${Array.from(point).join(", ")}].`,
+      throw new CallbackResultError(
+        "score",
+        `\`score\` must return a Float64Array of length ${d} at θ = [${Array.from(point).join(", ")}]; it returned ${describeValue(g)}${g instanceof Float64Array ? ` of length ${g.length}` : ""}.`,
       );
     }
     assertAllFinite("score(θ)", g);

@@ -19,6 +19,7 @@ import {
   assertOptions,
   assertSymmetryTolerance,
   dampingOf,
+  describeValue,
   vectorCount,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
@@ -247,7 +248,8 @@ export class SymmetricMatrix {
 
   /** A + B for another matrix of the same dim. @throws {RangeError} on different dims. */
   add(other: SymmetricMatrix): SymmetricMatrix {
-    if (!(other instanceof SymmetricMatrix)) throw new TypeError("`other` must be a SymmetricMatrix.");
+    if (!(other instanceof SymmetricMatrix))
+      throw new TypeError(`\`other\` must be a SymmetricMatrix; received ${describeValue(other)}.`);
     if (other.dim !== this.dim) {
       throw new RangeError(`\`other\` must have dim ${this.dim}; received dim ${other.dim}.`);
     }

@@ -1,7 +1,6 @@
 // The data a model is built on: a row-major design matrix X (n × p) and a response
 // vector y, checked once at construction so the hot paths can trust them.
-import { NonFiniteError } from "../base/errors.js";
-import { assertDim, assertFloat64Array } from "../base/validate.js";
+import { assertAllFinite, assertAllFiniteRows, assertDim, assertFloat64Array } from "../base/validate.js";
 
 /** A checked design: X row-major n × p and the responses y (length n). */
 export interface Design {
@@ -28,14 +27,8 @@ export function checkDesign(x: unknown, y: unknown, p: unknown): Design {
   if (y.length !== n) {
     throw new RangeError(`\`y\` must hold one response per row of X (${n} rows); received length ${y.length}.`);
   }
-  for (let k = 0; k < x.length; k++) {
-    const v = x[k] as number;
-    if (v - v !== 0) throw new NonFiniteError("X", Math.floor(k / p), k % p, v);
-  }
-  for (let i = 0; i < n; i++) {
-    const v = y[i] as number;
-    if (v - v !== 0) throw new RangeError(`\`y\` must be finite; y[${i}] is ${v}.`);
-  }
+  assertAllFiniteRows("X", x, p);
+  assertAllFinite("y", y);
   return { x, y, n, p };
 }
 
@@ -47,10 +40,7 @@ export function checkParams(params: unknown, length: number): Float64Array {
       `\`params\` must have length ${length} (one per model parameter); received length ${params.length}.`,
     );
   }
-  for (let j = 0; j < length; j++) {
-    const v = params[j] as number;
-    if (v - v !== 0) throw new RangeError(`\`params\` must be finite; params[${j}] is ${v}.`);
-  }
+  assertAllFinite("params", params);
   return params;
 }
 

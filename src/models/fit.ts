@@ -4,7 +4,7 @@
 // returning numbers that look like one.
 import { ConvergenceError, NotPositiveDefiniteError } from "../base/errors.js";
 import { packedDiagonalIndex } from "../base/packed-layout.js";
-import { assertFloat64Array, assertOptions } from "../base/validate.js";
+import { assertAllFinite, assertFloat64Array, assertOptions } from "../base/validate.js";
 import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { sandwichCovariance } from "../statistics/sandwich.js";
 
@@ -123,8 +123,7 @@ function fitOptions(options: FitOptions | undefined, dim: number) {
       );
     }
     start = Float64Array.from(options.start);
-    const bad = start.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new RangeError(`\`options.start\` must be finite; options.start[${bad}] is ${start[bad]}.`);
+    assertAllFinite("options.start", start);
   }
   return { maxIterations, tolerance, start };
 }

@@ -1,10 +1,12 @@
 // The sandwich covariance A⁻¹ B A⁻¹: with A the observed information (−H) and B the
 // outer product of the scores it is the robust (HC0) covariance of an estimator.
 import { symmetrizeAndPack } from "../base/packed-layout.js";
+import { describeValue } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 function assertMatrix(name: string, value: unknown): asserts value is SymmetricMatrix {
-  if (!(value instanceof SymmetricMatrix)) throw new TypeError(`\`${name}\` must be a SymmetricMatrix.`);
+  if (!(value instanceof SymmetricMatrix))
+    throw new TypeError(`\`${name}\` must be a SymmetricMatrix; received ${describeValue(value)}.`);
 }
 
 /**
