@@ -1,7 +1,10 @@
 // Packed Cholesky A + λI = UᵀU end to end (copies in and out included) on every
-// backend, beside ml-matrix's dense CholeskyDecomposition, in GFLOP/s with d³/3 flops.
+// backend (each beside its BENCH_BASELINE twin, see lib/baseline.ts), beside ml-matrix's dense
+// CholeskyDecomposition, in GFLOP/s with d³/3 flops.
+import type Benchmark from "benchmark";
 import { SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
+import { BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
@@ -16,6 +19,10 @@ const JS_MAX_DIM = 1024;
 interface Contender {
   column: string;
   skip?: boolean;
+  /** Awaited right before the contender is checked and again before it is timed (the baseline's backend switch). */
+  prepare?: () => Promise<void>;
+  /** For a baseline twin: the column of this build it is compared with. */
+  twinOf?: string;
   /** The upper factor U in packed 'U' order. */
   run: () => Float64Array;
 }
@@ -37,6 +44,9 @@ function spd(d: number, seed: number): Float64Array {
 
 export async function choleskySuite(): Promise<void> {
   const runtimes = await backendRuntimes();
+  const baseline = await loadBaseline();
+  const ratios = new BaselineRatios();
+  let columns: string[] = [];
   const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
@@ -45,27 +55,43 @@ export async function choleskySuite(): Promise<void> {
       name,
       matrix: SymmetricMatrix.fromDense(dense, d, { runtime }),
     }));
-    const contenders: Contender[] = [
-      ...matrices.map(({ name, matrix }) => ({
-        column: name,
-        skip: name === "js" && d > JS_MAX_DIM,
-        run: () => matrix.cholesky().packed,
-      })),
-      { column: "ml-matrix", run: mlMatrixCholeskyUpper(dense, d) },
-    ];
+    const contenders: Contender[] = [];
+    for (const { name, matrix } of matrices) {
+      const skip = name === "js" && d > JS_MAX_DIM;
+      contenders.push({ column: name, skip, run: () => matrix.cholesky().packed });
+      const other = await baseline?.backend(name);
+      if (other) {
+        const old = other.fromDense(dense, d);
+        contenders.push({
+          column: baselineColumn(name),
+          skip,
+          prepare: other.prepare,
+          twinOf: name,
+          run: () => old.cholesky().packed,
+        });
+      }
+    }
+    contenders.push({ column: "ml-matrix", run: mlMatrixCholeskyUpper(dense, d) });
     const simd = matrices.find(({ name }) => name === "wasm-simd");
     if (!simd) fail("the wasm-simd backend, the reference, is not available in this engine.");
     const reference = simd.matrix.cholesky().packed;
+    columns = contenders.map((c) => c.column);
     const cells = [`${d}`];
+    const timings = new Map<string, Benchmark.Stats>();
     for (const c of contenders) {
       if (c.skip) {
         cells.push(SKIPPED);
         continue;
       }
+      await c.prepare?.();
       const first = timeOnce(c.run);
       const error = relativeError(first.result, reference);
       if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} factor differs from wasm-simd (relative error ${error}).`);
+      await c.prepare?.();
       const stats = measure(`cholesky ${c.column} d=${d}`, c.run, first.seconds, (u) => u[0]);
+      timings.set(c.column, stats);
+      const current = c.twinOf === undefined ? undefined : timings.get(c.twinOf);
+      if (c.twinOf !== undefined && current) ratios.record(`${d}`, c.twinOf, current, stats);
       const gflops = d ** 3 / 3 / stats.mean / 1e9;
       console.error(`cholesky d=${d} ${c.column}: ${gflops.toFixed(2)} GFLOP/s ±${stats.rme.toFixed(1)}%`);
       cells.push(`${gflops.toFixed(2)} (${(stats.mean * 1e3).toFixed(1)} ms)`);
@@ -75,7 +101,8 @@ export async function choleskySuite(): Promise<void> {
   report(
     "cholesky",
     "Packed Cholesky end to end: GFLOP/s (ms per call), flops = d³/3, mean from Benchmark.js",
-    ["d", ...runtimes.map(({ name }) => name), "ml-matrix"],
+    ["d", ...columns],
     rows,
+    [ratios.table("d")],
   );
 }

@@ -1,9 +1,12 @@
 // Symmetric eigen-decomposition end to end (copies in and out included): eigenvalues
 // only and the full eigh, on wasm-simd and (at d = 256) the plain-TypeScript backend,
-// beside ml-matrix's dense EigenvalueDecomposition, which always forms the vectors.
+// (each beside its BENCH_BASELINE twin, see lib/baseline.ts) beside ml-matrix's dense
+// EigenvalueDecomposition, which always forms the vectors.
 // Prints ms per call as a markdown table (also written to bench/results/eigen.md).
+import type Benchmark from "benchmark";
 import { type BackendName, SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
+import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
@@ -23,6 +26,8 @@ interface Column {
   /** Eigenvalues only, or the full eigh (whose values are compared). */
   valuesOnly: boolean;
   maxDim?: number;
+  /** A twin computed by the BENCH_BASELINE build, compared with the column of this name. */
+  twinOf?: string;
 }
 
 const COLUMNS: Column[] = [
@@ -50,31 +55,70 @@ function spd(d: number, seed: number): Float64Array {
   return dense;
 }
 
-/** The ascending eigenvalues, computed as the column says: in its backend's runtime, or by ml-matrix. */
-function runner(c: Column, runtimes: readonly BackendRuntime[], dense: Float64Array, d: number): () => Float64Array {
-  if (c.backend === undefined) return mlMatrixEigenvalues(dense, d);
+/** The columns of this run: each library column followed by its twin when a baseline build is given and has its backend. */
+async function columnsOf(baseline: Baseline | undefined): Promise<Column[]> {
+  const columns: Column[] = [];
+  for (const c of COLUMNS) {
+    columns.push(c);
+    if (c.backend !== undefined && (await baseline?.backend(c.backend))) {
+      columns.push({ ...c, column: baselineColumn(c.column), twinOf: c.column });
+    }
+  }
+  return columns;
+}
+
+/** A column's run, and what to await right before checking and timing it (the baseline's backend switch). */
+interface Runner {
+  run: () => Float64Array;
+  prepare?: () => Promise<void>;
+}
+
+/** The ascending eigenvalues, computed as the column says: in its backend's runtime, by the baseline build, or by ml-matrix. */
+async function runner(
+  c: Column,
+  runtimes: readonly BackendRuntime[],
+  baseline: Baseline | undefined,
+  dense: Float64Array,
+  d: number,
+): Promise<Runner> {
+  if (c.backend === undefined) return { run: mlMatrixEigenvalues(dense, d) };
+  if (c.twinOf !== undefined) {
+    const other = await baseline?.backend(c.backend);
+    if (!other) fail(`the baseline build lacks the ${c.backend} backend.`);
+    const old = other.fromDense(dense, d);
+    return { run: c.valuesOnly ? () => old.eigenvalues() : () => old.eigh().values, prepare: other.prepare };
+  }
   const matrix = SymmetricMatrix.fromDense(dense, d, { runtime: runtimeOf(runtimes, c.backend) });
-  return c.valuesOnly ? () => matrix.eigenvalues() : () => matrix.eigh().values;
+  return { run: c.valuesOnly ? () => matrix.eigenvalues() : () => matrix.eigh().values };
 }
 
 export async function eigenSuite(): Promise<void> {
   const runtimes = await backendRuntimes();
+  const baseline = await loadBaseline();
+  const columns = await columnsOf(baseline);
+  const ratios = new BaselineRatios();
   const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
     const cells = [`${d}`];
+    const timings = new Map<string, Benchmark.Stats>();
     let reference: Float64Array | undefined;
-    for (const c of COLUMNS) {
+    for (const c of columns) {
       if (c.maxDim !== undefined && d > c.maxDim) {
         cells.push(SKIPPED);
         continue;
       }
-      const run = runner(c, runtimes, dense, d);
+      const { run, prepare } = await runner(c, runtimes, baseline, dense, d);
+      await prepare?.();
       const first = timeOnce(run);
       reference ??= first.result;
       const error = relativeError(first.result, reference);
       if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} eigenvalues differ from the first column's (${error}).`);
+      await prepare?.();
       const stats = measure(`eigen d=${d} ${c.column}`, run, first.seconds, (values) => values[d - 1]);
+      timings.set(c.column, stats);
+      const current = c.twinOf === undefined ? undefined : timings.get(c.twinOf);
+      if (c.twinOf !== undefined && current) ratios.record(`${d}`, c.twinOf, current, stats);
       const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
       console.error(`eigen d=${d} ${c.column}: ${(stats.mean * 1e3).toFixed(1)} ms ${spread}`);
       cells.push((stats.mean * 1e3).toFixed(1));
@@ -84,7 +128,8 @@ export async function eigenSuite(): Promise<void> {
   report(
     "eigen",
     "Symmetric eigen-decomposition of a packed SPD matrix end to end: ms per call, mean from Benchmark.js",
-    ["d", ...COLUMNS.map((c) => c.column)],
+    ["d", ...columns.map((c) => c.column)],
     rows,
+    [ratios.table("d")],
   );
 }

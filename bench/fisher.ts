@@ -1,8 +1,12 @@
 // Times empiricalFisher end to end on every backend against plain-JS and library peers and
 // prints GFLOP/s as a markdown table (also written to bench/results/fisher.md).
-// Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d.
-import { empiricalFisher, type Runtime } from "fisher-wasm";
+// Env: BENCH_QUICK=1 for a smoke run, BENCH_SHAPES=16,256 to pick shapes by d, BENCH_BASELINE
+// (see lib/baseline.ts) for another build's twin beside each library column.
+
+import type Benchmark from "benchmark";
+import { type BackendName, empiricalFisher, type Runtime } from "fisher-wasm";
 import { fisherFlops } from "../tools/gflops.js";
+import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
@@ -30,6 +34,10 @@ interface Contender {
   /** The result is the dense row-major d×d matrix, not the packed upper triangle. */
   dense?: boolean;
   tolerance?: number;
+  /** Awaited right before the contender is checked and again before it is timed (the baseline's backend switch). */
+  prepare?: () => Promise<void>;
+  /** For a baseline twin: the column of this build it is compared with. */
+  twinOf?: string;
   run: () => Float64Array | Float32Array;
 }
 
@@ -46,22 +54,41 @@ function selectShapes(): (typeof SHAPES)[number][] {
   return QUICK ? shapes.slice(0, 2) : shapes;
 }
 
-/** What runs in each column for a shape: library backends first, then the peers. */
-function contenders(runtimes: BackendRuntime[], scores: Float64Array, rows: number, d: number): Contender[] {
-  const list: Contender[] = runtimes.map(({ name, runtime }) => ({
-    column: name,
-    toMean: 1,
-    run: () => empiricalFisher(scores, d, { runtime }).packed,
-  }));
+/** The baseline build's twin of a library column on `backend`, or none when that build lacks the backend. */
+async function baselineTwin(
+  baseline: Baseline | undefined,
+  column: string,
+  backend: BackendName,
+  run: (fisher: (scores: Float64Array, d: number, out?: Float64Array) => Float64Array) => () => Float64Array,
+): Promise<Contender[]> {
+  const other = await baseline?.backend(backend);
+  if (!other) return [];
+  const fisher = (scores: Float64Array, d: number, out?: Float64Array) =>
+    other.empiricalFisher(scores, d, out ? { out } : {});
+  return [{ column: baselineColumn(column), toMean: 1, prepare: other.prepare, twinOf: column, run: run(fisher) }];
+}
+
+/** What runs in each column for a shape: library backends (each with its baseline twin) first, then the peers. */
+async function contenders(
+  runtimes: BackendRuntime[],
+  baseline: Baseline | undefined,
+  scores: Float64Array,
+  rows: number,
+  d: number,
+): Promise<Contender[]> {
+  const list: Contender[] = [];
+  for (const { name, runtime } of runtimes) {
+    list.push({ column: name, toMean: 1, run: () => empiricalFisher(scores, d, { runtime }).packed });
+    list.push(...(await baselineTwin(baseline, name, name, (fisher) => () => fisher(scores, d))));
+  }
   // The same call writing into one result buffer kept across calls (not a fresh array each time).
   const simd: Runtime | undefined = runtimes.find((r) => r.name === "wasm-simd")?.runtime;
   if (simd) {
+    const column = "wasm-simd, out reused";
     const out = new Float64Array((d * (d + 1)) / 2);
-    list.push({
-      column: "wasm-simd, out reused",
-      toMean: 1,
-      run: () => empiricalFisher(scores, d, { out, runtime: simd }).packed,
-    });
+    list.push({ column, toMean: 1, run: () => empiricalFisher(scores, d, { out, runtime: simd }).packed });
+    const baselineOut = new Float64Array((d * (d + 1)) / 2);
+    list.push(...(await baselineTwin(baseline, column, "wasm-simd", (fisher) => () => fisher(scores, d, baselineOut))));
   }
   list.push({ column: "tiled JS", toMean: 1 / rows, run: () => tiledJsFisherSum(scores, rows, d) });
   list.push({
@@ -89,7 +116,13 @@ function packUpper(dense: ArrayLike<number>, d: number): Float64Array {
 }
 
 /** Checks every contender against the tiled peer before anything is timed; returns seconds per call. */
-function verify(list: Contender[], scores: Float64Array, rows: number, d: number, label: string): Map<string, number> {
+async function verify(
+  list: Contender[],
+  scores: Float64Array,
+  rows: number,
+  d: number,
+  label: string,
+): Promise<Map<string, number>> {
   const head = Math.min(rows, PEER_CHECK_ROWS);
   const headScores = scores.subarray(0, head * d);
   const peerError = relativeError(tiledJsFisherSum(headScores, head, d), rank1JsFisherSum(headScores, head, d));
@@ -99,6 +132,7 @@ function verify(list: Contender[], scores: Float64Array, rows: number, d: number
   const seconds = new Map<string, number>();
   for (const contender of list) {
     if (contender.skip) continue;
+    await contender.prepare?.();
     const { result, seconds: s } = timeOnce(contender.run);
     const packed = contender.dense ? packUpper(result, d) : result;
     const error = relativeError(
@@ -117,28 +151,35 @@ function verify(list: Contender[], scores: Float64Array, rows: number, d: number
 export async function fisherSuite(): Promise<void> {
   await tfjsWasmReady();
   const runtimes = await backendRuntimes();
+  const baseline = await loadBaseline();
+  const ratios = new BaselineRatios();
   const table: string[][] = [];
   let columns: string[] = [];
   for (const [rows, d] of selectShapes()) {
     const label = `${rows} × ${d}`;
     const scores = shapeScores(rows, d);
-    const list = contenders(runtimes, scores, rows, d);
+    const list = await contenders(runtimes, baseline, scores, rows, d);
     columns = list.map((c) => c.column);
-    const seconds = verify(list, scores, rows, d, label);
+    const seconds = await verify(list, scores, rows, d, label);
     // The last diagonal entry, C[d-1][d-1]: a sum of squares, so never zero for random scores.
     const probe = (d * (d + 1)) / 2 - 1;
     const cells = [label];
+    const timings = new Map<string, Benchmark.Stats>();
     for (const contender of list) {
       const verified = seconds.get(contender.column);
       if (verified === undefined) {
         cells.push(SKIPPED);
         continue;
       }
+      await contender.prepare?.();
       const stats = measure(`${contender.column} ${label}`, contender.run, verified, (p) => p[probe]);
       const gflops = fisherFlops(rows, d) / stats.mean / 1e9;
       const spread = `±${stats.rme.toFixed(1)}% over ${stats.sample.length} samples`;
       console.error(`${label} ${contender.column}: ${gflops.toFixed(2)} GFLOP/s ${spread}`);
       cells.push(gflops.toFixed(1));
+      timings.set(contender.column, stats);
+      const current = contender.twinOf === undefined ? undefined : timings.get(contender.twinOf);
+      if (contender.twinOf !== undefined && current) ratios.record(label, contender.twinOf, current, stats);
     }
     table.push(cells);
   }
@@ -147,5 +188,6 @@ export async function fisherSuite(): Promise<void> {
     "empiricalFisher end to end: GFLOP/s, flops = N·d·(d+1), mean time per call from Benchmark.js",
     ["N × d", ...columns],
     table,
+    [ratios.table("N × d")],
   );
 }
