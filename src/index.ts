@@ -21,6 +21,7 @@ export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
 export { klDivergence, naturalGradient } from "./curvature/natural-gradient.js";
 export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./curvature/numerical-curvature.js";
+export type { CurvatureOperator } from "./curvature/operator.js";
 export {
   availableBackends,
   type BackendName,
