@@ -1,6 +1,7 @@
 // The kernel ABI: every export takes i32/f64 only; pointers are byte offsets into
 // the one exported memory. Kernels never allocate and never trap on valid input.
 export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export { diagonalSquares } from "./diagonal";
 export * from "./eigen";
 export { axpy, copy, packedRank1, scale } from "./packed-ops";
 export { findNonFinite, weightedColumnMean } from "./scan";

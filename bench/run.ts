@@ -1,6 +1,7 @@
 // `npm run bench`: every suite in one run, each printing its table beside its peers.
 // Env: BENCH_QUICK=1 for a smoke run; BENCH_SUITES=fisher,cholesky to pick suites.
 import { choleskySuite } from "./cholesky.js";
+import { diagonalSuite } from "./diagonal.js";
 import { eigenSuite } from "./eigen.js";
 import { fisherSuite } from "./fisher.js";
 import { fail } from "./lib/harness.js";
@@ -12,6 +13,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   cholesky: choleskySuite,
   eigen: eigenSuite,
   models: modelsSuite,
+  diagonal: diagonalSuite,
 };
 
 ensureRelaxedSimd();

@@ -14,6 +14,12 @@ export {
 } from "./base/errors.js";
 export { MAX_DIM, packedIndex, packedLength } from "./base/packed-layout.js";
 export type { Layout, Reduction } from "./base/validate.js";
+export {
+  DiagonalFisherAccumulator,
+  type DiagonalFisherOptions,
+  diagonalFisher,
+  diagonalOperator,
+} from "./curvature/diagonal-fisher.js";
 export { type DiscreteFisherOptions, discreteExpectedFisher } from "./curvature/discrete-fisher.js";
 export { type EmpiricalFisherOptions, empiricalFisher } from "./curvature/empirical-fisher.js";
 export { type AddOptions, FisherAccumulator } from "./curvature/fisher-accumulator.js";

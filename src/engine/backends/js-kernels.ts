@@ -2,6 +2,7 @@
 // the reference the wasm builds are tested against. Written for clarity, in the
 // order of the mathematics, not for speed.
 import { ALL_FINITE, type Kernels, type LinearMemory } from "../kernels.js";
+import { createJsDiagonalKernels } from "./js-diagonal.js";
 import { createJsEigenKernels } from "./js-eigen.js";
 import { createJsLinalgKernels } from "./js-linalg.js";
 
@@ -27,6 +28,7 @@ export function createJsKernels(memory: LinearMemory): Kernels {
   };
 
   return {
+    ...createJsDiagonalKernels(f64),
     ...createJsEigenKernels(f64),
     ...createJsLinalgKernels(f64),
     heapBase: () => HEAP_BASE,
