@@ -14,6 +14,13 @@ export {
 } from "./base/errors.js";
 export { MAX_DIM, packedIndex, packedLength } from "./base/packed-layout.js";
 export type { Layout, Reduction } from "./base/validate.js";
+export { BlockDiagonalOperator, blockDiagonal } from "./curvature/block-diagonal.js";
+export {
+  type ConjugateGradientOptions,
+  type ConjugateGradientResult,
+  conjugateGradient,
+  type Preconditioner,
+} from "./curvature/conjugate-gradient.js";
 export {
   DiagonalFisherAccumulator,
   type DiagonalFisherOptions,
@@ -24,8 +31,21 @@ export { type DiscreteFisherOptions, discreteExpectedFisher } from "./curvature/
 export { type EmpiricalFisherOptions, empiricalFisher } from "./curvature/empirical-fisher.js";
 export { type AddOptions, FisherAccumulator } from "./curvature/fisher-accumulator.js";
 export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian-accumulator.js";
+export {
+  type DiagonalEstimate,
+  estimateDiagonal,
+  estimateTrace,
+  type HutchinsonOptions,
+  type TraceEstimate,
+} from "./curvature/hutchinson.js";
+export { type TopEigen, type TopEigenvaluesOptions, topEigenvalues } from "./curvature/lanczos.js";
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
-export { klDivergence, naturalGradient } from "./curvature/natural-gradient.js";
+export {
+  type Curvature,
+  klDivergence,
+  type NaturalGradientOptions,
+  naturalGradient,
+} from "./curvature/natural-gradient.js";
 export { type FiniteDifferenceOptions, numericalHessian, scoreJacobian } from "./curvature/numerical-curvature.js";
 export type { CurvatureOperator } from "./curvature/operator.js";
 export {

@@ -49,12 +49,25 @@ export function assertOperator(name: string, value: unknown): asserts value is C
  * @throws {CallbackResultError} on a wrong type or length. @throws {NonFiniteError} on a NaN or ±Infinity.
  */
 export function applyOperator(name: string, operator: CurvatureOperator, x: Float64Array): Float64Array {
-  const y = operator.matvec(x);
-  const call = `${name}.matvec(x)`;
-  if (!(y instanceof Float64Array) || y.length !== operator.dim) {
+  return checkedResult(`${name}.matvec(x)`, operator.matvec(x), operator.dim);
+}
+
+/**
+ * (C + λI)⁻¹ b through an operator's own `solve` (which must exist), with its result checked as
+ * applyOperator checks a matvec's.
+ * @throws {CallbackResultError} on a wrong type or length. @throws {NonFiniteError} on a NaN or ±Infinity.
+ */
+export function applySolve(name: string, operator: CurvatureOperator, b: Float64Array, damping: number): Float64Array {
+  const solve = operator.solve as NonNullable<CurvatureOperator["solve"]>;
+  return checkedResult(`${name}.solve(b)`, solve.call(operator, b, { damping }), operator.dim);
+}
+
+/** A callback's result: a Float64Array of length `dim`, every entry finite. */
+export function checkedResult(call: string, y: unknown, dim: number): Float64Array {
+  if (!(y instanceof Float64Array) || y.length !== dim) {
     throw new CallbackResultError(
       call,
-      `\`${call}\` must return a Float64Array of length ${operator.dim}; it returned ${describeValue(y)}${y instanceof Float64Array ? ` of length ${y.length}` : ""}.`,
+      `\`${call}\` must return a Float64Array of length ${dim}; it returned ${describeValue(y)}${y instanceof Float64Array ? ` of length ${y.length}` : ""}.`,
     );
   }
   for (let i = 0; i < y.length; i++) {
