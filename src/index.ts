@@ -39,6 +39,7 @@ export {
   type TraceEstimate,
 } from "./curvature/hutchinson.js";
 export { type TopEigen, type TopEigenvaluesOptions, topEigenvalues } from "./curvature/lanczos.js";
+export { LowRankFisher, type LowRankFisherOptions } from "./curvature/low-rank-fisher.js";
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
 export {
   type Curvature,
