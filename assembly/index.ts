@@ -3,6 +3,7 @@
 export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
 export { diagonalSquares } from "./diagonal";
 export * from "./eigen";
+export { gemm, gemmScratchBytes } from "./gemm";
 export { addWeightedRows, rowDots, transposeBlock } from "./gemv";
 export { axpy, copy, packedRank1, scale } from "./packed-ops";
 export { findNonFinite, weightedColumnMean } from "./scan";

@@ -32,6 +32,14 @@ export { type EmpiricalFisherOptions, empiricalFisher } from "./curvature/empiri
 export { type AddOptions, FisherAccumulator } from "./curvature/fisher-accumulator.js";
 export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian-accumulator.js";
 export {
+  type KroneckerAddOptions,
+  KroneckerFactoredFisher,
+  type KroneckerFactoredFisherOptions,
+  type KroneckerFactors,
+  type KroneckerSolveOptions,
+  type KroneckerUpdateOptions,
+} from "./curvature/kronecker-factored-fisher.js";
+export {
   type DiagonalEstimate,
   estimateDiagonal,
   estimateTrace,

@@ -8,10 +8,11 @@ export const ALL_FINITE = -1;
 
 import type { DiagonalKernels } from "./diagonal-kernels.js";
 import type { EigenKernels } from "./eigen-kernels.js";
+import type { GemmKernels } from "./gemm-kernels.js";
 import type { GemvKernels } from "./gemv-kernels.js";
 import type { LinalgKernels } from "./linalg-kernels.js";
 
-export interface Kernels extends EigenKernels, LinalgKernels, GemvKernels, DiagonalKernels {
+export interface Kernels extends EigenKernels, LinalgKernels, GemvKernels, GemmKernels, DiagonalKernels {
   /** First byte the host may manage. */
   heapBase(): number;
   /** Index of the first non-finite of n f64 at x, or -1. */

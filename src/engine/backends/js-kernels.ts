@@ -4,6 +4,7 @@
 import { ALL_FINITE, type Kernels, type LinearMemory } from "../kernels.js";
 import { createJsDiagonalKernels } from "./js-diagonal.js";
 import { createJsEigenKernels } from "./js-eigen.js";
+import { createJsGemmKernels } from "./js-gemm.js";
 import { createJsGemvKernels } from "./js-gemv.js";
 import { createJsLinalgKernels } from "./js-linalg.js";
 
@@ -31,6 +32,7 @@ export function createJsKernels(memory: LinearMemory): Kernels {
   return {
     ...createJsDiagonalKernels(f64),
     ...createJsEigenKernels(f64),
+    ...createJsGemmKernels(f64),
     ...createJsGemvKernels(f64),
     ...createJsLinalgKernels(f64),
     heapBase: () => HEAP_BASE,
