@@ -189,6 +189,26 @@ describe("conjugateGradient", () => {
     expect(Number.isFinite(result.residualNorm)).toBe(true);
   });
 
+  it("an operator that writes into its argument or returns the same buffer each call changes nothing", () => {
+    const d = 31;
+    const a = randomSpd(d, 13);
+    const F = SymmetricMatrix.fromDense(a, d);
+    const buffer = new Float64Array(d);
+    const careless: CurvatureOperator = {
+      dim: d,
+      matvec: (x) => {
+        buffer.set(denseMatvec(a, d, x));
+        x.fill(0);
+        return buffer;
+      },
+    };
+    const b = sample(d, normal(14));
+    const result = conjugateGradient(careless, b, { tolerance: 1e-12 });
+    expect(result.converged).toBe(true);
+    expectClose(result.x, F.solve(b), 1e-10, "careless operator");
+    expectClose(topEigenvalues(careless, 2).values, referenceTop(a, d, 2).values, 1e-10, "careless Lanczos");
+  });
+
   it("bad input: typed errors naming the argument and the value", () => {
     const d = 3;
     const a = randomSpd(d, 1);

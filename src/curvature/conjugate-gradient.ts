@@ -201,74 +201,89 @@ export function cgCore(name: string, operator: CurvatureOperator, b: Float64Arra
   // b = 0 has the solution 0 whatever the start (C + λI being positive definite).
   if (bNorm === 0)
     return { x: new Float64Array(n), iterations: 0, residualNorm: 0, converged: true, stop: "converged" };
-  const x = s.x0 ? s.x0.slice() : new Float64Array(n);
   const target = s.tolerance * bNorm;
-  // (C + λI)v, and r = b − (C + λI)x measured with a true matvec.
-  const apply = (v: Float64Array): Float64Array => {
-    const y = applyOperator(name, operator, v.slice()).slice();
-    if (damping !== 0) for (let i = 0; i < n; i++) y[i] = (y[i] as number) + damping * (v[i] as number);
-    return y;
+  const x = s.x0 ? s.x0.slice() : new Float64Array(n);
+  const r = new Float64Array(n);
+  const p = new Float64Array(n);
+  const q = new Float64Array(n);
+  // The operator sees a copy, so a matvec that writes into its argument cannot alter p or x.
+  const argument = new Float64Array(n);
+  /** q = (C + λI)v. */
+  const apply = (v: Float64Array): void => {
+    argument.set(v);
+    const y = applyOperator(name, operator, argument);
+    for (let i = 0; i < n; i++) q[i] = (y[i] as number) + damping * (v[i] as number);
   };
-  const trueResidual = (): Float64Array => {
-    const ax = apply(x);
-    return b.map((v, i) => v - (ax[i] as number));
+  /** r = b − (C + λI)x, measured with a true matvec; returns ‖r‖². */
+  const measure = (): number => {
+    apply(x);
+    let rr = 0;
+    for (let i = 0; i < n; i++) {
+      const v = (b[i] as number) - (q[i] as number);
+      r[i] = v;
+      rr += v * v;
+    }
+    return rr;
   };
-  let r = s.x0 ? trueResidual() : b.slice();
-  let rNorm = Math.sqrt(dot(r, r));
+  let rr = s.x0 ? measure() : dot(b, b);
+  if (!s.x0) r.set(b);
   let exact = true; // whether r is a measured residual rather than the recurrence's
-  if (rNorm <= target) return { x, iterations: 0, residualNorm: rNorm, converged: true, stop: "converged" };
+  if (Math.sqrt(rr) <= target) {
+    return { x, iterations: 0, residualNorm: Math.sqrt(rr), converged: true, stop: "converged" };
+  }
 
-  const preconditioned = (res: Float64Array): { z: Float64Array; rz: number } => {
-    const z = precondition ? precondition(res) : res.slice();
-    const rz = dot(res, z);
+  /** z = M⁻¹ r (r itself without a preconditioner) and rᵀz. */
+  const preconditioned = (): { z: Float64Array; rz: number } => {
+    if (!precondition) return { z: r, rz: rr };
+    const z = precondition(r);
+    const rz = dot(r, z);
     if (!(rz > 0)) {
       throw new CallbackResultError(
         "options.preconditioner(r)",
-        `\`options.preconditioner(r)\` must apply a positive definite M⁻¹, but it returned z with rᵀz = ${rz} for r of norm ${Math.sqrt(dot(res, res))}.`,
+        `\`options.preconditioner(r)\` must apply a positive definite M⁻¹, but it returned z with rᵀz = ${rz} for r of norm ${Math.sqrt(rr)}.`,
       );
     }
     return { z, rz };
   };
-  let { z, rz } = preconditioned(r);
-  const p = z.slice();
+  let { z, rz } = preconditioned();
+  p.set(z);
   let iterations = 0;
   let stop: CgOutcome["stop"] = "maxIterations";
   while (iterations < s.maxIterations) {
-    const q = apply(p);
+    apply(p);
     const pq = dot(p, q);
     if (!(pq > 0)) {
       stop = "curvature";
       break;
     }
     const alpha = rz / pq;
+    rr = 0;
     for (let i = 0; i < n; i++) {
       x[i] = (x[i] as number) + alpha * (p[i] as number);
-      r[i] = (r[i] as number) - alpha * (q[i] as number);
+      const v = (r[i] as number) - alpha * (q[i] as number);
+      r[i] = v;
+      rr += v * v;
     }
     iterations++;
     exact = false;
-    rNorm = Math.sqrt(dot(r, r));
     let restart = false;
-    if (rNorm <= target) {
-      r = trueResidual();
-      rNorm = Math.sqrt(dot(r, r));
+    if (Math.sqrt(rr) <= target) {
+      rr = measure();
       exact = true;
-      if (rNorm <= target) {
+      if (Math.sqrt(rr) <= target) {
         stop = "converged";
         break;
       }
       restart = true; // the recurrence drifted: continue from the measured residual
     }
-    const next = preconditioned(r);
+    const next = preconditioned();
     const beta = restart ? 0 : next.rz / rz;
     z = next.z;
     rz = next.rz;
     for (let i = 0; i < n; i++) p[i] = (z[i] as number) + beta * (p[i] as number);
   }
-  if (!exact) {
-    r = trueResidual();
-    rNorm = Math.sqrt(dot(r, r));
-  }
-  const converged = rNorm <= target;
-  return { x, iterations, residualNorm: rNorm, converged, stop: converged ? "converged" : stop };
+  if (!exact) rr = measure();
+  const residualNorm = Math.sqrt(rr);
+  const converged = residualNorm <= target;
+  return { x, iterations, residualNorm, converged, stop: converged ? "converged" : stop };
 }
