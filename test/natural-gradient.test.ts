@@ -3,11 +3,13 @@
 // matvec (conjugate gradients) — against dense references; and every bad input.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  blockDiagonal,
   CallbackResultError,
   ConvergenceError,
   type CurvatureOperator,
   empiricalFisher,
   init,
+  KroneckerFactoredFisher,
   klDivergence,
   NonFiniteError,
   NotPositiveDefiniteError,
@@ -144,6 +146,18 @@ describe("naturalGradient and klDivergence for every form", () => {
     expectClose(x, denseSolve(dense, d, 0.25, g), 1e-10, "own solve");
     expect(naturalGradient(op, g)).toBeInstanceOf(Float64Array);
     expect(calls).toEqual([0.25, 0]);
+  });
+
+  it("library forms dispatch to their own solve: K-FAC, and a block-diagonal of them", () => {
+    const kfac = new KroneckerFactoredFisher(4, 3).add(sample(20 * 4, normal(31)), sample(20 * 3, normal(32)));
+    const g = sample(kfac.dim, normal(33));
+    expect(Array.from(naturalGradient(kfac, g, { damping: 0.1 }))).toEqual(Array.from(kfac.solve(g, { damping: 0.1 })));
+    const both = blockDiagonal([kfac, Float64Array.of(2, 4)]);
+    const h = Float64Array.from([...g, 1, 1]);
+    const x = naturalGradient(both, h, { damping: 0.1 });
+    expect(Array.from(x.subarray(0, kfac.dim))).toEqual(Array.from(kfac.solve(g, { damping: 0.1 })));
+    expectClose(x.subarray(kfac.dim), [1 / 2.1, 1 / 4.1], 1e-15, "diagonal block");
+    kfac.dispose();
   });
 
   it("an operator with only matvec: conjugate gradients, as exact as a Cholesky solve to their tolerance", () => {
