@@ -6,6 +6,7 @@ import { eigenSuite } from "./eigen.js";
 import { fisherSuite } from "./fisher.js";
 import { fail } from "./lib/harness.js";
 import { ensureRelaxedSimd } from "./lib/relaxed-simd.js";
+import { lowRankSuite } from "./low-rank.js";
 import { modelsSuite } from "./models.js";
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   cholesky: choleskySuite,
   eigen: eigenSuite,
   models: modelsSuite,
+  "low-rank": lowRankSuite,
   diagonal: diagonalSuite,
 };
 
