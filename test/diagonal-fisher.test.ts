@@ -130,7 +130,7 @@ describe.each(BACKENDS)("diagonal Fisher on %s", (name) => {
     for (const p of [a, diag, w, scratch]) rt.free(p);
   });
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 33, 257, 1000, 2049, 4500])(
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 33, 257, 1000, 4500, 8193, 20000])(
     "diagonalFisher d=%i equals the diagonal of the dense Fisher to 1e-13 (mean, sum, weights, N around 256)",
     (d) => {
       for (const n of d > 1000 ? [1, 3, 40] : [1, 7, 255, 256, 257, 600]) {
@@ -303,7 +303,8 @@ describe.each(BACKENDS)("diagonal Fisher on %s", (name) => {
   it.each([
     [9, 100, 57, 4], // one tile
     [3, 40_000, 39_000, 2], // many row tiles
-    [5000, 12, 10, 4999], // column blocks of every row
+    [5000, 12, 10, 4999], // two tiles of whole rows
+    [9000, 12, 10, 8999], // column blocks of every row
   ])(
     "accumulator d=%i: a batch of %i rows with a non-finite score at row %i, column %i changes nothing",
     (d, n, row, column) => {
