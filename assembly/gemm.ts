@@ -3,17 +3,17 @@
 // (32 bytes per row, zero-padded past n), a block of MC rows of A into four-row panels
 // (the four entries of one column side by side, zero-padded past m), and a 4×4 register
 // tile (8 f64x2 accumulators, as in syrk) sweeps one B panel (held in L1) against every A
-// panel of the block (streamed from L2). One source for the SIMD and scalar builds.
+// panel of the block (also in L1). One source for the SIMD and scalar builds.
 
-// Rows of B (columns of A) per packed block: a panel is 8 KiB.
+// Rows of B (columns of A) per packed block: a panel is 4 KiB (measured against 256).
 // @ts-ignore: decorator
 @inline
-const KC: i32 = 256;
+const KC: i32 = 128;
 
-// Rows of A per packed block: 256 KiB, within L2.
+// Rows of A per packed block: 32 KiB, within L1 beside the B panel (measured against 64 and 128).
 // @ts-ignore: decorator
 @inline
-const MC: i32 = 128;
+const MC: i32 = 32;
 
 // acc + x·y: one fused multiply-add in the relaxed-SIMD build, a multiply and an add otherwise.
 // @ts-ignore: decorator
@@ -109,7 +109,10 @@ function addRow(p: usize, lo: v128, hi: v128, cols: i32): void {
   }
 }
 
-// C[i0..i0+rows) × [j0..j0+cols) += (A panel)·(B panel) over kc rows.
+// C[i0..i0+rows) × [j0..j0+cols) += (A panel)·(B panel) over kc rows. Inlined into the
+// sweep, as syrk's full tile.
+// @ts-ignore: decorator
+@inline
 function tileSimd(c: usize, rowBytes: usize, rows: i32, cols: i32, ap: usize, bp: usize, kc: i32): void {
   let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
   let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);

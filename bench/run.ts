@@ -4,6 +4,7 @@ import { choleskySuite } from "./cholesky.js";
 import { diagonalSuite } from "./diagonal.js";
 import { eigenSuite } from "./eigen.js";
 import { fisherSuite } from "./fisher.js";
+import { kfacSuite } from "./kfac.js";
 import { fail } from "./lib/harness.js";
 import { ensureRelaxedSimd } from "./lib/relaxed-simd.js";
 import { lowRankSuite } from "./low-rank.js";
@@ -14,6 +15,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   cholesky: choleskySuite,
   eigen: eigenSuite,
   models: modelsSuite,
+  kfac: kfacSuite,
   "low-rank": lowRankSuite,
   diagonal: diagonalSuite,
 };
