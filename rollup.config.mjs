@@ -25,7 +25,7 @@ export default [
     plugins: [dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
   },
   // The command-line tool: it imports the library by its package name, which resolves to the
-  // bundle above at run time, so only its own code (and the seeded generator) is bundled.
+  // bundle above at run time, so only its own code (and the seeded generator, which lives in src/base) is bundled.
   {
     input: "cli/main.ts",
     output: { file: "dist/cli.mjs", format: "es", banner: "#!/usr/bin/env node" },
@@ -33,7 +33,7 @@ export default [
     plugins: [
       typescript({
         tsconfig: "./tsconfig.json",
-        include: ["cli/**/*.ts", "tools/**/*.ts"],
+        include: ["cli/**/*.ts", "tools/**/*.ts", "src/base/seeded-random.ts"],
         compilerOptions: { noEmit: false, declaration: false, outDir: "dist", rootDir: "." },
       }),
       // `npm link` and a checkout run the file itself, so it must be executable like an installed bin.
