@@ -49,7 +49,7 @@ export function encodeState(format: StateFormat, state: State): Uint8Array {
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < 4; i++) bytes[i] = format.magic.charCodeAt(i);
   view.setUint16(4, format.version, true);
-  state.shape.forEach((v, i) => view.setUint32(PREFIX_BYTES + 4 * i, v, true));
+  for (let i = 0; i < state.shape.length; i++) view.setUint32(PREFIX_BYTES + 4 * i, state.shape[i] as number, true);
   let offset = PREFIX_BYTES + Math.ceil(format.shapeFields / 2) * 8;
   for (const v of state.scalars) {
     view.setFloat64(offset, v, true);
