@@ -154,7 +154,7 @@ export class LowRankFisher implements CurvatureOperator {
   }
 
   /**
-   * F x = (1/Σw) Sᵀ W (S x) for one vector x (length dim) or each row of a row-major batch
+   * F x = (1/Σw) Sᵀ W (S x), F the MEAN empirical Fisher, for one vector x (length dim) or each row of a row-major batch
    * (length k·dim); returns the same shape. Two passes over the scores, no d × d matrix.
    * @throws {TypeError} when x is not a Float64Array. @throws {RangeError} on a wrong length.
    * @throws {NonFiniteError} on a NaN or ±Infinity in x.
