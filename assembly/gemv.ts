@@ -187,13 +187,40 @@ export function addWeightedRows(x: usize, a: usize, rows: i32, d: i32, y: usize)
 /**
  * dst[c][r] = a[r][c] for r < rows, c < cols: the rows×cols block at a, whose rows lie
  * `stride` f64 apart, written transposed as a row-major cols×rows block at dst (which must
- * not overlap it). Two rows at a time, so each load and store moves two values.
+ * not overlap it). Four rows at a time, so each column's four values go out as 32
+ * contiguous bytes; then pairs, then single rows.
  */
 export function transposeBlock(dst: usize, a: usize, rows: i32, stride: i32, cols: i32): void {
   const rowBytes = <usize>stride << 3;
   const dstRowBytes = <usize>rows << 3;
   let r: i32 = 0;
   if (ASC_FEATURE_SIMD) {
+    for (; r + 4 <= rows; r += 4) {
+      const src0 = a + <usize>r * rowBytes;
+      const src1 = src0 + rowBytes;
+      const src2 = src1 + rowBytes;
+      const src3 = src2 + rowBytes;
+      let out = dst + (<usize>r << 3);
+      let c: i32 = 0;
+      for (; c + 2 <= cols; c += 2, out += dstRowBytes << 1) {
+        const off = <usize>c << 3;
+        const v0 = v128.load(src0 + off);
+        const v1 = v128.load(src1 + off);
+        const v2 = v128.load(src2 + off);
+        const v3 = v128.load(src3 + off);
+        v128.store(out, f64x2.shuffle(v0, v1, 0, 2));
+        v128.store(out, f64x2.shuffle(v2, v3, 0, 2), 16);
+        v128.store(out + dstRowBytes, f64x2.shuffle(v0, v1, 1, 3));
+        v128.store(out + dstRowBytes, f64x2.shuffle(v2, v3, 1, 3), 16);
+      }
+      if (c < cols) {
+        const off = <usize>c << 3;
+        store<f64>(out, load<f64>(src0 + off));
+        store<f64>(out, load<f64>(src1 + off), 8);
+        store<f64>(out, load<f64>(src2 + off), 16);
+        store<f64>(out, load<f64>(src3 + off), 24);
+      }
+    }
     for (; r + 2 <= rows; r += 2) {
       const src0 = a + <usize>r * rowBytes;
       const src1 = src0 + rowBytes;
