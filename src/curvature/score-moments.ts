@@ -38,7 +38,7 @@ export function scoreMoment(
   const p = packedLength(dim);
   const k = rt.kernels;
   const { weights } = request;
-  return rt.scoped([p, request.centered ? dim + 1 : 0], (c, mean) => {
+  return rt.scoped(request.centered ? [p, dim + 1] : [p], (c, mean = 0) => {
     // A centered moment needs the mean before any row is folded in: one pass for it.
     const center = request.centered && weightedMean(rt, rows, dim, weights, mean, request) ? mean : 0;
     const bad = streamChunks(rt, rows, dim, weights, (chunk, s) =>
