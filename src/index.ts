@@ -32,6 +32,13 @@ export { type EmpiricalFisherOptions, empiricalFisher } from "./curvature/empiri
 export { type AddOptions, FisherAccumulator } from "./curvature/fisher-accumulator.js";
 export { type AddHessiansOptions, HessianAccumulator } from "./curvature/hessian-accumulator.js";
 export {
+  type DiagonalEstimate,
+  estimateDiagonal,
+  estimateTrace,
+  type HutchinsonOptions,
+  type TraceEstimate,
+} from "./curvature/hutchinson.js";
+export {
   type KroneckerAddOptions,
   KroneckerFactoredFisher,
   type KroneckerFactoredFisherOptions,
@@ -39,13 +46,6 @@ export {
   type KroneckerSolveOptions,
   type KroneckerUpdateOptions,
 } from "./curvature/kronecker-factored-fisher.js";
-export {
-  type DiagonalEstimate,
-  estimateDiagonal,
-  estimateTrace,
-  type HutchinsonOptions,
-  type TraceEstimate,
-} from "./curvature/hutchinson.js";
 export { type TopEigen, type TopEigenvaluesOptions, topEigenvalues } from "./curvature/lanczos.js";
 export { LowRankFisher, type LowRankFisherOptions } from "./curvature/low-rank-fisher.js";
 export { type MonteCarloFisherOptions, monteCarloFisher } from "./curvature/monte-carlo-fisher.js";
