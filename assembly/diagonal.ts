@@ -13,14 +13,7 @@
 // f64x2) into a flag that is finite exactly when they all are, barring overflow, which only
 // costs an exact scan.
 import { findNonFinite } from "./scan";
-
-// acc + x·y: one fused multiply-add in the relaxed-SIMD build, a multiply and an add otherwise.
-// @ts-ignore: decorator
-@inline
-function madd(acc: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, y, acc);
-  return f64x2.add(acc, f64x2.mul(x, y));
-}
+import { madd } from "./simd-tiles";
 
 // scratch[j] (+)= Σ_{k<4} w_k x_k[j]² for the four rows at p, p + rowBytes, …, stored when
 // first, added otherwise; unit weights when !weighted. Returns the sum of what it wrote.

@@ -4,6 +4,7 @@
 // (the four entries of one column side by side, zero-padded past m), and a 4×4 register
 // tile (8 f64x2 accumulators, as in syrk) sweeps one B panel (held in L1) against every A
 // panel of the block (also in L1). One source for the SIMD and scalar builds.
+import { madd, padded4, panelStride } from "./simd-tiles";
 
 // Rows of B (columns of A) per packed block: a panel is 4 KiB (measured against 256).
 // @ts-ignore: decorator
@@ -14,28 +15,6 @@ const KC: i32 = 128;
 // @ts-ignore: decorator
 @inline
 const MC: i32 = 32;
-
-// acc + x·y: one fused multiply-add in the relaxed-SIMD build, a multiply and an add otherwise.
-// @ts-ignore: decorator
-@inline
-function madd(acc: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, y, acc);
-  return f64x2.add(acc, f64x2.mul(x, y));
-}
-
-// @ts-ignore: decorator
-@inline
-function padded4(n: i32): i32 {
-  return (n + 3) & ~3;
-}
-
-// Bytes between consecutive panels of kc rows, staggered by a cache line so that panels
-// a multiple of 4 KiB apart do not alias in the L1 sets.
-// @ts-ignore: decorator
-@inline
-function panelStride(kc: i32): usize {
-  return (<usize>kc << 5) + 64;
-}
 
 /** Bytes of scratch that gemm needs for an m×k by k×n product. */
 export function gemmScratchBytes(m: i32, k: i32, n: i32): i32 {

@@ -3,19 +3,12 @@
 // weighted sum of the rows); and the transpose that stages a block of A's columns as rows.
 // Both products sweep the columns in blocks that keep their slice of x in L1 and take four
 // rows at a time, so each load (and, for the row sum, each store) of x serves four rows.
+import { madd } from "./simd-tiles";
 
 // Columns per block: 8 KiB of x, beside four 8 KiB row slices streaming through L1.
 // @ts-ignore: decorator
 @inline
 const BLOCK: i32 = 1024;
-
-// acc + x·y: one fused multiply-add in the relaxed-SIMD build, a multiply and an add otherwise.
-// @ts-ignore: decorator
-@inline
-function madd(acc: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, y, acc);
-  return f64x2.add(acc, f64x2.mul(x, y));
-}
 
 // @ts-ignore: decorator
 @inline

@@ -9,41 +9,17 @@
 // column, which would otherwise take issue slots from the multiply-adds.
 import { columnStart } from "./packed-index";
 import { findNonFinite } from "./scan";
+import { madd, padded4, panelStride } from "./simd-tiles";
 
 // Widest row read in place (measured: beyond it the strided rows thrash L1).
 // @ts-ignore: decorator
 @inline
 const DIRECT_MAX_DIM: i32 = 64;
 
-/** Columns padded to a multiple of the 4-wide register tile. */
-// acc + x·y: one fused multiply-add in the relaxed-SIMD build (rounded once, where the
-// engine has FMA), a multiply and an add otherwise.
-// @ts-ignore: decorator
-@inline
-function madd(acc: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(x, y, acc);
-  return f64x2.add(acc, f64x2.mul(x, y));
-}
-
-// @ts-ignore: decorator
-@inline
-function paddedDim(d: i32): i32 {
-  return (d + 3) & ~3;
-}
-
-// Bytes between consecutive four-column panels (32 bytes per row). Panels a multiple
-// of 4 KiB apart alias in the L1 sets and halve the sweep's speed, so the stride is
-// staggered by a cache line.
-// @ts-ignore: decorator
-@inline
-function panelStride(rows: i32): usize {
-  return (<usize>rows << 5) + 64;
-}
-
 /** Bytes of scratch that syrk needs for a block of `rows` rows of dimension d. */
 export function syrkScratchBytes(rows: i32, d: i32): i32 {
   // Two packed copies (plain for the splat side, weighted for the vector side).
-  return <i32>(<usize>(paddedDim(d) >> 1) * panelStride(rows));
+  return <i32>(<usize>(padded4(d) >> 1) * panelStride(rows));
 }
 
 // Columns j0..j0+3 of a row, centred, as two v128; columns at or past d read as 0.
@@ -129,7 +105,7 @@ function packRowSimd(
  * first non-finite score or -1; nothing of C has been touched either way.
  */
 function pack(a: usize, rows: i32, d: i32, w: usize, center: usize, plain: usize, weighted: usize): i32 {
-  const padded = paddedDim(d);
+  const padded = padded4(d);
   const panelBytes = panelStride(rows);
   const rowBytes = <usize>d << 3;
   let flag: f64 = 0;
@@ -254,7 +230,7 @@ function sweepSimd(
   tileStride: usize,
   rowStride: usize,
 ): void {
-  const tiles = paddedDim(d) >> 2;
+  const tiles = padded4(d) >> 2;
   const end = <usize>rows * rowStride;
   for (let jt: i32 = 0; jt < tiles; jt++) {
     const j0 = jt << 2;
@@ -275,7 +251,7 @@ function addScalar(c: usize, i: i32, j: i32, v: f64): void {
 }
 
 function sweepScalar(c: usize, shift: i32, d: i32, rows: i32, plain: usize, weighted: usize): void {
-  const tiles = paddedDim(d) >> 2;
+  const tiles = padded4(d) >> 2;
   const panelBytes = panelStride(rows);
   const end = <usize>rows << 5;
   for (let jt: i32 = 0; jt < tiles; jt++) {
@@ -369,7 +345,7 @@ export function syrkShifted(
     }
   }
   const plain = scratch;
-  const weighted = w != 0 ? scratch + <usize>(paddedDim(d) >> 2) * panelStride(rows) : scratch;
+  const weighted = w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
   const status = pack(a, rows, d, w, center, plain, weighted);
   if (status >= 0) return status;
   if (ASC_FEATURE_SIMD) {
