@@ -66,7 +66,7 @@ export {
   type InitOptions,
   init,
 } from "./engine/init.js";
-export type { Runtime, RuntimeOptions } from "./engine/runtime.js";
+export { Runtime, type RuntimeOptions } from "./engine/runtime.js";
 export { CholeskyFactor } from "./linalg/cholesky.js";
 export {
   type DampingOptions,

@@ -26,3 +26,20 @@ it("the ESM bundle reaches for no Node built-in, so browsers and bundlers take i
   expect(code).not.toMatch(/\bBuffer\b/);
   expect(code).not.toMatch(/\bprocess\./);
 });
+
+it("every value the shipped types declare exists in both bundles", async () => {
+  const { readFileSync } = await import("node:fs");
+  const types = readFileSync(new URL("../dist/index.d.ts", import.meta.url), "utf8");
+  const valueExports = [...types.matchAll(/^export \{([^}]*)\};?$/gm)].flatMap((m) =>
+    (m[1] as string)
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "" && !name.startsWith("type ")),
+  );
+  expect(valueExports.length).toBeGreaterThan(40);
+  const esmPath: string = "../dist/index.mjs";
+  const esm: Record<string, unknown> = await import(esmPath);
+  const cjs: Record<string, unknown> = createRequire(import.meta.url)("../dist/index.cjs");
+  const missing = valueExports.filter((name) => esm[name] === undefined || cjs[name] === undefined);
+  expect(missing).toEqual([]);
+});
