@@ -21,32 +21,7 @@ import {
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample, uniform } from "./helpers/random.js";
-
-/** Dense row-major S Sᵀ / d + shift·I: symmetric positive definite. */
-function randomSpd(d: number, seed: number, shift = 0.5): Float64Array {
-  const s = sample(d * d, normal(seed));
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let v = 0;
-      for (let t = 0; t < d; t++) v += (s[i * d + t] as number) * (s[j * d + t] as number);
-      v = v / d + (i === j ? shift : 0);
-      a[i * d + j] = v;
-      a[j * d + i] = v;
-    }
-  }
-  return a;
-}
-
-function denseMatvec(a: Float64Array, d: number, x: Float64Array): Float64Array {
-  const y = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let v = 0;
-    for (let j = 0; j < d; j++) v += (a[i * d + j] as number) * (x[j] as number);
-    y[i] = v;
-  }
-  return y;
-}
+import { denseMatvec, randomSpd } from "./helpers/reference.js";
 
 /** A user's matvec-only operator over a dense block. */
 function matvecOnly(a: Float64Array, d: number): CurvatureOperator {

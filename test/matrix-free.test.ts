@@ -17,24 +17,9 @@ import {
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
 import { normal, sample, uniform } from "./helpers/random.js";
+import { denseMatvec, randomSpd } from "./helpers/reference.js";
 
 const DIMS = [1, 2, 3, 4, 5, 7, 8, 9, 31, 33, 100];
-
-/** Dense row-major S Sᵀ / d + shift·I from a d × d standard-normal S: symmetric positive definite when shift > 0. */
-function randomSpd(d: number, seed: number, shift = 0.5): Float64Array {
-  const s = sample(d * d, normal(seed));
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let v = 0;
-      for (let t = 0; t < d; t++) v += (s[i * d + t] as number) * (s[j * d + t] as number);
-      v = v / d + (i === j ? shift : 0);
-      a[i * d + j] = v;
-      a[j * d + i] = v;
-    }
-  }
-  return a;
-}
 
 /** A Fisher-like matrix: the mean of N outer products of scores whose columns shrink as 1/(1 + j). */
 function fisherLike(d: number, n: number, seed: number): Float64Array {
@@ -50,16 +35,6 @@ function fisherLike(d: number, n: number, seed: number): Float64Array {
     }
   }
   return a;
-}
-
-function denseMatvec(a: Float64Array, d: number, x: Float64Array): Float64Array {
-  const y = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let v = 0;
-    for (let j = 0; j < d; j++) v += (a[i * d + j] as number) * (x[j] as number);
-    y[i] = v;
-  }
-  return y;
 }
 
 /** A user's operator: a closure over a dense matrix, counting its matvecs. */

@@ -1,5 +1,5 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
-import { NonFiniteError } from "./errors.js";
+import { EmptyMeanError, NonFiniteError } from "./errors.js";
 import { MAX_DIM, packedLength } from "./packed-layout.js";
 
 /** A short description of any value for error messages: strings quoted, objects by class. */
@@ -170,4 +170,44 @@ export function assertFunction(
   if (typeof value !== "function") {
     throw new TypeError(`\`${name}\` must be a function ${signature}; received ${describeValue(value)}.`);
   }
+}
+
+/** A validated batch of score rows: how many rows, their weights and their total weight. */
+export interface ScoreBatch {
+  readonly rows: number;
+  readonly weights: Float64Array | undefined;
+  readonly total: number;
+  readonly reduction: Reduction;
+  /** What the result is divided by: Σ w for a mean, 1 for a sum. */
+  readonly divisor: number;
+  readonly out: Float64Array | undefined;
+}
+
+/**
+ * The checks every one-shot reduction over score rows shares (after dim): the options object,
+ * the batch's length, the weights, the reduction (mean by default, with positive total weight)
+ * and an `out` of `outLength` entries (`outMeaning` says what they are).
+ * @throws {TypeError} / {RangeError} / {NonFiniteError} naming the argument; {EmptyMeanError} for a mean of no weight.
+ */
+export function scoreBatchOf(
+  scores: unknown,
+  dim: number,
+  options: { weights?: Float64Array; reduction?: Reduction; out?: Float64Array } | undefined,
+  outLength: number,
+  outMeaning: string,
+): ScoreBatch {
+  assertOptions("options", options);
+  const rows = rowsOf("scores", scores, dim);
+  const weights = options?.weights;
+  const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
+  const reduction = reductionOf(options?.reduction, "mean");
+  if (reduction === "mean" && !(total > 0)) {
+    throw new EmptyMeanError("a mean of `scores`", `${rows} rows of total weight ${total}`);
+  }
+  const out = options?.out;
+  if (out !== undefined) {
+    assertFloat64Array("options.out", out);
+    assertLength("options.out", out, outLength, outMeaning);
+  }
+  return { rows, weights, total, reduction, divisor: reduction === "mean" ? total : 1, out };
 }

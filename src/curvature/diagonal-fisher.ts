@@ -10,13 +10,12 @@ import { MAX_PAGES, PAGE_BYTES } from "../base/memory-limits.js";
 import {
   assertAllFinite,
   assertFloat64Array,
-  assertLength,
   assertOptions,
   dampingOf,
   describeValue,
   type Reduction,
-  reductionOf,
   rowsOf,
+  scoreBatchOf,
   vectorCount,
   weightSum,
 } from "../base/validate.js";
@@ -157,21 +156,9 @@ export interface DiagonalFisherOptions extends RuntimeOptions {
  */
 export function diagonalFisher(scores: Float64Array, dim: number, options?: DiagonalFisherOptions): Float64Array {
   assertDiagonalDim("dim", dim);
-  assertOptions("options", options);
-  const rows = rowsOf("scores", scores, dim);
-  const weights = options?.weights;
-  const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
-  const reduction = reductionOf(options?.reduction, "mean");
-  if (reduction === "mean" && !(total > 0)) {
-    throw new EmptyMeanError("a mean of `scores`", `${rows} rows of total weight ${total}`);
-  }
-  const out = options?.out;
-  if (out !== undefined) {
-    assertFloat64Array("options.out", out);
-    assertLength("options.out", out, dim, "one entry per parameter");
-  }
+  const batch = scoreBatchOf(scores, dim, options, dim, "one entry per parameter");
   const rt = runtimeOf(options?.runtime);
-  return diagonalMoment(rt, scores, dim, weights, reduction === "mean" ? total : 1, out);
+  return diagonalMoment(rt, scores, dim, batch.weights, batch.divisor, batch.out);
 }
 
 /**

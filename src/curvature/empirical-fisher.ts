@@ -1,17 +1,8 @@
 // The one-shot empirical Fisher: the public edge of scoreMoment(), which validates every
 // argument once and then streams the batch through the kernel.
 
-import { EmptyMeanError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import {
-  assertDim,
-  assertFloat64Array,
-  assertLength,
-  assertOptions,
-  reductionOf,
-  rowsOf,
-  weightSum,
-} from "../base/validate.js";
+import { assertDim, scoreBatchOf } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
@@ -51,20 +42,8 @@ export interface EmpiricalFisherOptions extends RuntimeOptions {
  */
 export function empiricalFisher(scores: Float64Array, dim: number, options?: EmpiricalFisherOptions): SymmetricMatrix {
   assertDim("dim", dim);
-  assertOptions("options", options);
-  const rows = rowsOf("scores", scores, dim);
-  const weights = options?.weights;
-  const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
-  const reduction = reductionOf(options?.reduction, "mean");
-  if (reduction === "mean" && !(total > 0)) {
-    throw new EmptyMeanError("a mean of `scores`", `${rows} rows of total weight ${total}`);
-  }
-  const out = options?.out;
-  if (out !== undefined) {
-    assertFloat64Array("options.out", out);
-    assertLength("options.out", out, packedLength(dim), "the packed dim(dim+1)/2 entries of the result");
-  }
+  const batch = scoreBatchOf(scores, dim, options, packedLength(dim), "the packed dim(dim+1)/2 entries of the result");
   const rt = runtimeOf(options?.runtime);
-  const request = { weights, centered: options?.centered === true, divisor: reduction === "mean" ? total : 1 };
-  return SymmetricMatrix.adopt(scoreMoment(rt, scores, dim, { ...request, argument: "scores" }, out), dim, rt);
+  const request = { weights: batch.weights, centered: options?.centered === true, divisor: batch.divisor };
+  return SymmetricMatrix.adopt(scoreMoment(rt, scores, dim, { ...request, argument: "scores" }, batch.out), dim, rt);
 }

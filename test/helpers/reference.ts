@@ -1,6 +1,7 @@
 // Independent dense references, written entry by entry in the plainest form and
 // summed with Neumaier's compensation, so they are accurate enough to judge the
 // kernels (which sum in a different order) to 1e-13.
+import { normal, sample } from "./random.js";
 
 /** Neumaier-compensated sum of terms produced by `term(r)` for r in [0, n). */
 function compensatedSum(n: number, term: (r: number) => number): number {
@@ -66,4 +67,31 @@ export function packRows(rows: number[][]): Float64Array {
 /** Row-major nested lists → flat row-major Float64Array. */
 export function flatten(rows: number[][]): Float64Array {
   return Float64Array.from(rows.flat());
+}
+
+/** Dense row-major S Sᵀ / d + shift·I from a d × d standard-normal S: symmetric positive definite when shift > 0. */
+export function randomSpd(d: number, seed: number, shift = 0.5): Float64Array {
+  const s = sample(d * d, normal(seed));
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = 0;
+      for (let t = 0; t < d; t++) v += (s[i * d + t] as number) * (s[j * d + t] as number);
+      v = v / d + (i === j ? shift : 0);
+      a[i * d + j] = v;
+      a[j * d + i] = v;
+    }
+  }
+  return a;
+}
+
+/** y = A x for a dense row-major d × d A. */
+export function denseMatvec(a: Float64Array, d: number, x: Float64Array): Float64Array {
+  const y = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let v = 0;
+    for (let j = 0; j < d; j++) v += (a[i * d + j] as number) * (x[j] as number);
+    y[i] = v;
+  }
+  return y;
 }
