@@ -397,7 +397,9 @@ describe.each(BACKENDS)("KroneckerFactoredFisher on %s", (name) => {
       const acts = sample(12, normal(1));
       const grads = sample(8, normal(2));
       // @ts-expect-error: a plain array
-      expect(() => kf.add([1, 2, 3], grads)).toThrow(/`activations` must be a Float64Array; received Array\(3\)/);
+      expect(() => kf.add([1, 2, 3], grads)).toThrow(
+        /`activations` must be a Float64Array or Float32Array; received Array\(3\)/,
+      );
       expect(() => kf.add(acts.subarray(0, 11), grads)).toThrow(/`activations` length must be a multiple of dim \(3\)/);
       expect(() => kf.add(acts, grads.subarray(0, 7))).toThrow(/`outputGradients` length must be a multiple/);
       expect(() => kf.add(acts, grads.subarray(0, 6))).toThrow(

@@ -16,6 +16,19 @@ export function assertFloat64Array(name: string, value: unknown): asserts value 
   }
 }
 
+/**
+ * Rows of input values as the API takes them: float64, or float32, which is widened exactly to
+ * float64 while it is staged into the runtime's memory (no rounding), so both give bit-identical
+ * results for the same values.
+ */
+export type FloatRows = Float64Array | Float32Array;
+
+export function assertFloatRows(name: string, value: unknown): asserts value is FloatRows {
+  if (!(value instanceof Float64Array || value instanceof Float32Array)) {
+    throw new TypeError(`\`${name}\` must be a Float64Array or Float32Array; received ${describeValue(value)}.`);
+  }
+}
+
 export function assertDim(name: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
     throw new RangeError(`\`${name}\` must be a positive integer; received ${describeValue(value)}.`);
@@ -33,15 +46,25 @@ export function assertIndex(name: string, value: unknown, size: number): asserts
   }
 }
 
-export function assertLength(name: string, array: Float64Array, expected: number, meaning: string): void {
+export function assertLength(name: string, array: FloatRows, expected: number, meaning: string): void {
   if (array.length !== expected) {
     throw new RangeError(`\`${name}\` must have length ${expected} (${meaning}); received length ${array.length}.`);
   }
 }
 
-/** Checks a row-major batch of scores and returns its number of rows. */
+/** Checks a row-major float64 batch of scores and returns its number of rows. */
 export function rowsOf(name: string, scores: unknown, dim: number): number {
   assertFloat64Array(name, scores);
+  return rowCount(name, scores, dim);
+}
+
+/** Checks a row-major batch of scores, float64 or float32, and returns its number of rows. */
+export function floatRowsOf(name: string, scores: unknown, dim: number): number {
+  assertFloatRows(name, scores);
+  return rowCount(name, scores, dim);
+}
+
+function rowCount(name: string, scores: FloatRows, dim: number): number {
   if (scores.length % dim !== 0) {
     throw new RangeError(
       `\`${name}\` length must be a multiple of dim (${dim}), one row of dim values per sample; received length ${scores.length}.`,
@@ -50,9 +73,9 @@ export function rowsOf(name: string, scores: unknown, dim: number): number {
   return scores.length / dim;
 }
 
-/** Checks per-row weights (finite, non-negative, one per row) and returns their sum. */
+/** Checks per-row weights (float64 or float32; finite, non-negative, one per row) and returns their sum. */
 export function weightSum(name: string, weights: unknown, rows: number): number {
-  assertFloat64Array(name, weights);
+  assertFloatRows(name, weights);
   assertLength(name, weights, rows, "one weight per row");
   let sum = 0;
   for (let i = 0; i < rows; i++) {
@@ -175,7 +198,7 @@ export function assertFunction(
 /** A validated batch of score rows: how many rows, their weights and their total weight. */
 export interface ScoreBatch {
   readonly rows: number;
-  readonly weights: Float64Array | undefined;
+  readonly weights: FloatRows | undefined;
   readonly total: number;
   readonly reduction: Reduction;
   /** What the result is divided by: Σ w for a mean, 1 for a sum. */
@@ -192,12 +215,12 @@ export interface ScoreBatch {
 export function scoreBatchOf(
   scores: unknown,
   dim: number,
-  options: { weights?: Float64Array; reduction?: Reduction; out?: Float64Array } | undefined,
+  options: { weights?: FloatRows; reduction?: Reduction; out?: Float64Array } | undefined,
   outLength: number,
   outMeaning: string,
 ): ScoreBatch {
   assertOptions("options", options);
-  const rows = rowsOf("scores", scores, dim);
+  const rows = floatRowsOf("scores", scores, dim);
   const weights = options?.weights;
   const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
   const reduction = reductionOf(options?.reduction, "mean");

@@ -13,8 +13,9 @@ import {
   assertOptions,
   dampingOf,
   describeValue,
+  type FloatRows,
+  floatRowsOf,
   type Reduction,
-  rowsOf,
   scoreBatchOf,
   vectorCount,
   weightSum,
@@ -67,7 +68,7 @@ function assertDiagonalDim(name: string, value: unknown): asserts value is numbe
 }
 
 /** The first NaN or ±Infinity of a row-major batch at or after row `fromRow`. */
-function firstNonFinite(scores: Float64Array, dim: number, fromRow: number): NonFiniteError {
+function firstNonFinite(scores: FloatRows, dim: number, fromRow: number): NonFiniteError {
   for (let t = fromRow * dim; t < scores.length; t++) {
     const v = scores[t] as number;
     if (v - v !== 0) return new NonFiniteError("scores", Math.floor(t / dim), t % dim, v);
@@ -91,9 +92,9 @@ function oneTile(rows: number, dim: number): boolean {
  */
 function addSquares(
   rt: Runtime,
-  scores: Float64Array,
+  scores: FloatRows,
   dim: number,
-  weights: Float64Array | undefined,
+  weights: FloatRows | undefined,
   diag: number,
 ): NonFiniteError | undefined {
   const layout = tileLayout(dim);
@@ -133,8 +134,8 @@ function addSquares(
  * @category Curvature
  */
 export interface DiagonalFisherOptions extends RuntimeOptions {
-  /** One non-negative finite weight per row; default 1 for every row. */
-  weights?: Float64Array;
+  /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
+  weights?: Float64Array | Float32Array;
   /** "mean" (default) divides by Σ w; "sum" does not. */
   reduction?: Reduction;
   /** A Float64Array of length dim to write the result into, returned; left untouched when the call throws. */
@@ -143,18 +144,23 @@ export interface DiagonalFisherOptions extends RuntimeOptions {
 
 /**
  * The diagonal of the empirical Fisher (observed scores, uncentered) of per-sample scores
- * (row-major rows × dim), without forming the dim × dim matrix: by default a MEAN,
+ * (row-major rows × dim, a Float64Array or a Float32Array, which is widened exactly while it is
+ * staged, so the result equals that of the same values as float64), without forming the dim × dim matrix: by default a MEAN,
  * F_jj = (1/Σw) Σ w s_j²; with `reduction: "sum"` the SUM Σ w s_j². dim is not limited by
  * MAX_DIM: the runtime holds only the diagonal and a 256 KiB tile of the scores at a time.
  * O(rows · dim) time in one pass, O(dim) memory.
- * @throws {TypeError} when scores, weights or out are not Float64Arrays.
+ * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays, or out is not a Float64Array.
  * @throws {RangeError} on a bad dim (or one whose diagonal cannot fit in 32-bit WebAssembly
  *   memory), a length that is not a multiple of dim, bad weights or an `out` of the wrong length.
  * @throws {EmptyMeanError} for a mean of rows that hold no weight.
  * @throws {NonFiniteError} naming the row and column of the first NaN or ±Infinity score.
  * @category Curvature
  */
-export function diagonalFisher(scores: Float64Array, dim: number, options?: DiagonalFisherOptions): Float64Array {
+export function diagonalFisher(
+  scores: Float64Array | Float32Array,
+  dim: number,
+  options?: DiagonalFisherOptions,
+): Float64Array {
   assertDiagonalDim("dim", dim);
   const batch = scoreBatchOf(scores, dim, options, dim, "one entry per parameter");
   const rt = runtimeOf(options?.runtime);
@@ -168,9 +174,9 @@ export function diagonalFisher(scores: Float64Array, dim: number, options?: Diag
  */
 export function diagonalMoment(
   rt: Runtime,
-  scores: Float64Array,
+  scores: FloatRows,
   dim: number,
-  weights: Float64Array | undefined,
+  weights: FloatRows | undefined,
   divisor: number,
   out?: Float64Array,
 ): Float64Array {
@@ -235,17 +241,17 @@ export class DiagonalFisherAccumulator {
   }
 
   /**
-   * Adds a row-major batch of scores (rows × dim, any number of rows), streamed in tiles.
-   * If any score is NaN or ±Infinity, throws NonFiniteError naming the first one's row and
+   * Adds a row-major batch of scores (rows × dim, any number of rows; float64, or float32
+   * widened exactly while it is staged), streamed in tiles. If any score is NaN or ±Infinity, throws NonFiniteError naming the first one's row and
    * column and leaves the accumulator exactly as it was.
-   * @throws {TypeError} when scores or weights are not Float64Arrays.
+   * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays.
    * @throws {RangeError} on a length that is not a multiple of dim, or bad weights.
    * @throws {NonFiniteError} on a non-finite score.
    */
-  add(scores: Float64Array, options?: AddOptions): this {
+  add(scores: Float64Array | Float32Array, options?: AddOptions): this {
     this.assertLive();
     assertOptions("options", options);
-    const rows = rowsOf("scores", scores, this.dim);
+    const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
     const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
     if (rows === 0) return this;

@@ -13,8 +13,8 @@ import { scoreMoment } from "./score-moments.js";
  * @category Curvature
  */
 export interface EmpiricalFisherOptions extends RuntimeOptions {
-  /** One non-negative finite weight per row; default 1 for every row. */
-  weights?: Float64Array;
+  /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
+  weights?: Float64Array | Float32Array;
   /** Subtract the (weighted) mean score first: the score covariance. Default false. */
   centered?: boolean;
   /** "mean" (default) divides by Σ w; "sum" does not. */
@@ -30,17 +30,24 @@ export interface EmpiricalFisherOptions extends RuntimeOptions {
 }
 
 /**
- * The empirical Fisher of per-sample scores (row-major rows × dim).
+ * The empirical Fisher of per-sample scores (row-major rows × dim), a Float64Array or a
+ * Float32Array: float32 scores are widened exactly to float64 while they are copied into the
+ * runtime's memory and summed in float64, so the result equals, bit for bit, that of the same
+ * values given as float64 (no float64 copy of the batch is made).
  * By default a MEAN, uncentered: (1/Σw) Σ w s sᵀ. With `centered`:
  * (1/Σw) Σ w (s − s̄)(s − s̄)ᵀ. With `reduction: "sum"` the same without the 1/Σw.
- * @throws {TypeError} when scores or weights are not Float64Arrays.
+ * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays.
  * @throws {RangeError} on a bad dim, a length that is not a multiple of dim, bad
  *   weights, an `out` of the wrong length or a bad runtime.
  * @throws {EmptyMeanError} for a mean of rows that hold no weight.
  * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
  * @category Curvature
  */
-export function empiricalFisher(scores: Float64Array, dim: number, options?: EmpiricalFisherOptions): SymmetricMatrix {
+export function empiricalFisher(
+  scores: Float64Array | Float32Array,
+  dim: number,
+  options?: EmpiricalFisherOptions,
+): SymmetricMatrix {
   assertDim("dim", dim);
   const batch = scoreBatchOf(scores, dim, options, packedLength(dim), "the packed dim(dim+1)/2 entries of the result");
   const rt = runtimeOf(options?.runtime);

@@ -8,7 +8,7 @@
 
 import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertOptions, describeValue, rowsOf, weightSum } from "../base/validate.js";
+import { assertDim, assertOptions, describeValue, floatRowsOf, weightSum } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
@@ -22,8 +22,8 @@ import { type AccumulatorState, decodeState, encodeState } from "./fisher-accumu
  * @category Curvature
  */
 export interface AddOptions {
-  /** One non-negative finite weight per row; default 1 for every row. */
-  weights?: Float64Array;
+  /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
+  weights?: Float64Array | Float32Array;
 }
 
 /**
@@ -82,16 +82,18 @@ export class FisherAccumulator {
 
   /**
    * Adds a row-major batch of scores (rows × dim, any number of rows), streamed in
-   * chunks. If any score is NaN or ±Infinity, throws NonFiniteError naming its row
-   * and column and leaves the accumulator exactly as it was.
-   * @throws {TypeError} when scores or weights are not Float64Arrays.
+   * chunks. Float32 scores are widened exactly while they are staged and summed in float64:
+   * the state is bit for bit that of the same values given as float64. If any score is NaN
+   * or ±Infinity, throws NonFiniteError naming its row and column and leaves the
+   * accumulator exactly as it was.
+   * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays.
    * @throws {RangeError} on a length that is not a multiple of dim, or bad weights.
    * @throws {NonFiniteError} on a non-finite score.
    */
-  add(scores: Float64Array, options?: AddOptions): this {
+  add(scores: Float64Array | Float32Array, options?: AddOptions): this {
     this.assertLive();
     assertOptions("options", options);
-    const rows = rowsOf("scores", scores, this.dim);
+    const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
     if (weights !== undefined) weightSum("options.weights", weights, rows);
     if (rows === 0) return this;

@@ -21,8 +21,8 @@ import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
  * @category Curvature
  */
 export interface AddHessiansOptions {
-  /** One non-negative finite weight per matrix; default 1 for every matrix. */
-  weights?: Float64Array;
+  /** One non-negative finite weight per matrix (float64 or float32); default 1 for every matrix. */
+  weights?: Float64Array | Float32Array;
   /** "dense": dim×dim row-major per matrix (default); "packed": dim(dim+1)/2 packed 'U' entries per matrix. */
   layout?: "dense" | "packed";
   /**

@@ -13,7 +13,8 @@ import {
   assertOptions,
   dampingOf,
   describeValue,
-  rowsOf,
+  type FloatRows,
+  floatRowsOf,
   vectorCount,
   weightSum,
 } from "../base/validate.js";
@@ -46,8 +47,8 @@ export interface KroneckerFactoredFisherOptions extends RuntimeOptions {
  * @category Curvature
  */
 export interface KroneckerAddOptions {
-  /** One non-negative finite weight per sample (row); default 1 for every row. */
-  weights?: Float64Array | undefined;
+  /** One non-negative finite weight per sample (row), float64 or float32; default 1 for every row. */
+  weights?: Float64Array | Float32Array | undefined;
 }
 
 /**
@@ -57,8 +58,8 @@ export interface KroneckerAddOptions {
 export interface KroneckerUpdateOptions {
   /** The weight of the factors so far, in [0, 1]: 0 replaces them by the batch's, 1 keeps them. Required. */
   decay: number;
-  /** One non-negative finite weight per sample (row); default 1 for every row. */
-  weights?: Float64Array | undefined;
+  /** One non-negative finite weight per sample (row), float64 or float32; default 1 for every row. */
+  weights?: Float64Array | Float32Array | undefined;
 }
 
 /**
@@ -202,13 +203,19 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
    * Adds a batch of B samples: `activations` is B × inputDim and `outputGradients` B × outputDim,
    * both row-major, row i of each from the same sample. A's sum gains Σ w ã ãᵀ and G's Σ w g gᵀ
    * (both through the SYRK kernel, the bias entries of A from the weighted column sums of the
-   * activations); the factors stay MEANS over every row added. If any value is NaN or ±Infinity,
+   * activations); the factors stay MEANS over every row added. Either input may be a
+   * Float64Array or a Float32Array (widened exactly while it is staged, summed in float64: the
+   * same factors, bit for bit, as the same values in float64). If any value is NaN or ±Infinity,
    * throws NonFiniteError naming the argument, row and column, and nothing changes.
-   * @throws {TypeError} when an input or the weights are not Float64Arrays.
+   * @throws {TypeError} when an input or the weights are not Float64Arrays or Float32Arrays.
    * @throws {RangeError} on a length that is not a multiple of its dim, different row counts, or bad weights.
    * @throws {NonFiniteError} on a non-finite activation or gradient.
    */
-  add(activations: Float64Array, outputGradients: Float64Array, options?: KroneckerAddOptions): this {
+  add(
+    activations: Float64Array | Float32Array,
+    outputGradients: Float64Array | Float32Array,
+    options?: KroneckerAddOptions,
+  ): this {
     this.assertLive();
     assertOptions("options", options);
     const { rows, weights, batchWeight } = this.checkBatch(activations, outputGradients, options?.weights);
@@ -235,7 +242,11 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
    * @throws {EmptyMeanError} when the batch holds no weight (it has no mean).
    * @throws {NonFiniteError} on a non-finite activation or gradient.
    */
-  update(activations: Float64Array, outputGradients: Float64Array, options: KroneckerUpdateOptions): this {
+  update(
+    activations: Float64Array | Float32Array,
+    outputGradients: Float64Array | Float32Array,
+    options: KroneckerUpdateOptions,
+  ): this {
     this.assertLive();
     if (options === undefined) {
       throw new TypeError("`options` must be an object with a `decay` in [0, 1]; received undefined.");
@@ -394,16 +405,16 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     activations: unknown,
     outputGradients: unknown,
     weights: unknown,
-  ): { rows: number; weights: Float64Array | undefined; batchWeight: number } {
-    const rows = rowsOf("activations", activations, this.inputDim);
-    const gradientRows = rowsOf("outputGradients", outputGradients, this.outputDim);
+  ): { rows: number; weights: FloatRows | undefined; batchWeight: number } {
+    const rows = floatRowsOf("activations", activations, this.inputDim);
+    const gradientRows = floatRowsOf("outputGradients", outputGradients, this.outputDim);
     if (gradientRows !== rows) {
       throw new RangeError(
         `\`activations\` and \`outputGradients\` must hold the same number of rows (samples); received ${rows} rows of ${this.inputDim} and ${gradientRows} rows of ${this.outputDim}.`,
       );
     }
     const batchWeight = weights === undefined ? rows : weightSum("options.weights", weights, rows);
-    return { rows, weights: weights as Float64Array | undefined, batchWeight };
+    return { rows, weights: weights as FloatRows | undefined, batchWeight };
   }
 
   /**
@@ -412,9 +423,9 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
    * @throws {NonFiniteError} naming the argument, row and column.
    */
   private withBatchSums(
-    activations: Float64Array,
-    outputGradients: Float64Array,
-    weights: Float64Array | undefined,
+    activations: FloatRows,
+    outputGradients: FloatRows,
+    weights: FloatRows | undefined,
     batchWeight: number,
     commit: (tempA: number, tempG: number) => void,
   ): void {

@@ -18,7 +18,8 @@ import {
   assertOptions,
   assertPositiveInteger,
   dampingOf,
-  rowsOf,
+  type FloatRows,
+  floatRowsOf,
   vectorCount,
   weightSum,
 } from "../base/validate.js";
@@ -36,8 +37,8 @@ import type { CurvatureOperator } from "./operator.js";
  * @category Curvature
  */
 export interface LowRankFisherOptions extends RuntimeOptions {
-  /** One non-negative finite weight per row; default 1 for every row. */
-  weights?: Float64Array;
+  /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
+  weights?: Float64Array | Float32Array;
 }
 
 // Columns of S transposed and folded into the Gram per SYRK call: as many as the rows the
@@ -94,10 +95,10 @@ export class LowRankFisher implements CurvatureOperator {
   private constructor(
     token: typeof CREATE,
     rt: Runtime,
-    scores: Float64Array,
+    scores: FloatRows,
     rows: number,
     dim: number,
-    weights: Float64Array | undefined,
+    weights: FloatRows | undefined,
     total: number,
   ) {
     if (token !== CREATE) throw new TypeError("Use LowRankFisher.fromScores().");
@@ -109,27 +110,30 @@ export class LowRankFisher implements CurvatureOperator {
     this.rt = this.block.rt;
     this.scoresPtr = this.block.ptr;
     this.weightsPtr = this.block.ptr + rows * dim * 8;
-    this.rowWeights = weights === undefined ? new Float64Array(rows).fill(1) : weights.slice();
+    this.rowWeights = weights === undefined ? new Float64Array(rows).fill(1) : Float64Array.from(weights);
     this.rootWeights = this.rowWeights.map(Math.sqrt);
-    this.rt.write(this.scoresPtr, scores);
+    // A float32 batch is widened exactly by this copy.
+    this.rt.f64().set(scores, this.scoresPtr / 8);
     this.rt.write(this.weightsPtr, this.rowWeights);
   }
 
   /**
-   * Holds the row-major N × dim `scores` (one row per sample) in the memory of
+   * Holds the row-major N × dim `scores` (one row per sample; a Float64Array, or a Float32Array
+   * widened exactly to float64 as it is copied in, so it gives the same results as the same
+   * values in float64) in the memory of
    * `options.runtime` (default: the default runtime), as the empirical Fisher
    * F = (1/Σw) Σ w_i s_i s_iᵀ, a MEAN (the same matrix as `empiricalFisher(scores, dim, { weights })`).
    * `dim` may exceed MAX_DIM: only the N·dim scores must fit in the runtime's 32-bit memory.
-   * @throws {TypeError} when scores or weights are not Float64Arrays, or options is not an object.
+   * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays, or options is not an object.
    * @throws {RangeError} on a bad dim, a length that is not a multiple of dim, bad weights,
    *   a bad runtime, or scores that do not fit in WebAssembly memory.
    * @throws {EmptyMeanError} when the rows hold no weight (no rows, or all weights 0).
    * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
    */
-  static fromScores(scores: Float64Array, dim: number, options?: LowRankFisherOptions): LowRankFisher {
+  static fromScores(scores: Float64Array | Float32Array, dim: number, options?: LowRankFisherOptions): LowRankFisher {
     assertPositiveInteger("dim", dim);
     assertOptions("options", options);
-    const rows = rowsOf("scores", scores, dim);
+    const rows = floatRowsOf("scores", scores, dim);
     const weights = options?.weights;
     const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
     if (!(total > 0)) throw new EmptyMeanError("a mean of `scores`", `${rows} rows of total weight ${total}`);

@@ -4,6 +4,7 @@
 // the only thing it reports is a non-finite score, which the kernel finds while packing.
 import { NonFiniteError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
+import type { FloatRows } from "../base/validate.js";
 import { ALL_FINITE } from "../engine/kernels.js";
 import type { Runtime } from "../engine/runtime.js";
 import { streamChunks } from "../engine/stream.js";
@@ -11,7 +12,7 @@ import { streamChunks } from "../engine/stream.js";
 /** What scoreMoment() computes. */
 export interface MomentRequest {
   /** One weight per row, or undefined for unit weights. */
-  readonly weights?: Float64Array | undefined;
+  readonly weights?: FloatRows | undefined;
   /** About the weighted mean (two passes: the mean first, then the centered update). */
   readonly centered?: boolean;
   /** The result is divided by this: Σ w for a mean, 1 for a sum. */
@@ -23,14 +24,14 @@ export interface MomentRequest {
 }
 
 /**
- * Packed 'U' (1/divisor) Σ w (s − c)(s − c)ᵀ over the rows of `rows` (row-major, dim wide),
+ * Packed 'U' (1/divisor) Σ w (s − c)(s − c)ᵀ over the rows of `rows` (row-major, dim wide, float64 or float32),
  * with c the weighted mean when centered and 0 otherwise; into `out` when given, which is
  * written only when the whole batch was finite.
  * @throws {NonFiniteError} naming the row and column of the first NaN or ±Infinity.
  */
 export function scoreMoment(
   rt: Runtime,
-  rows: Float64Array,
+  rows: FloatRows,
   dim: number,
   request: MomentRequest,
   out?: Float64Array,
@@ -57,9 +58,9 @@ export function scoreMoment(
  */
 function weightedMean(
   rt: Runtime,
-  rows: Float64Array,
+  rows: FloatRows,
   dim: number,
-  weights: Float64Array | undefined,
+  weights: FloatRows | undefined,
   mean: number,
   request: MomentRequest,
 ): boolean {

@@ -1,5 +1,8 @@
 // Streams a row-major batch through the staging area in chunks of CHUNK_ROWS, so a
-// batch of any length needs O(chunk·dim) wasm memory, never a copy of the batch.
+// batch of any length needs O(chunk·dim) wasm memory, never a copy of the batch. Float32
+// rows are widened to float64 by the staging copy itself (a typed-array set converts
+// exactly), so the kernels see the same values either way.
+import type { FloatRows } from "../base/validate.js";
 import { ALL_FINITE } from "./kernels.js";
 import { CHUNK_ROWS, type Runtime, type Staging } from "./runtime.js";
 
@@ -27,9 +30,9 @@ export interface BadEntry {
  */
 export function streamChunks(
   rt: Runtime,
-  scores: Float64Array,
+  scores: FloatRows,
   dim: number,
-  weights: Float64Array | undefined,
+  weights: FloatRows | undefined,
   fold: (chunk: Chunk, staging: Staging) => number,
 ): BadEntry | undefined {
   const staging = rt.staging(dim);

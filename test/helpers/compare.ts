@@ -47,3 +47,13 @@ export function expectClose(
     expect.fail(`${label}: relative error ${err} > ${tolerance}\n${worstEntries(actual, expected)}`);
   }
 }
+
+/** Asserts that two float64 arrays hold the same bits, entry by entry (NaN payloads and the sign of zero included). */
+export function expectSameBits(actual: Float64Array, expected: Float64Array, label = ""): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== e[i]) expect.fail(`${label}: entry ${i} is ${actual[i]}, expected ${expected[i]} bit for bit`);
+  }
+}
