@@ -1,14 +1,16 @@
 // Packed Cholesky A + λI = UᵀU end to end (copies in and out included) on every
 // backend (each beside its BENCH_BASELINE twin, see lib/baseline.ts), beside ml-matrix's dense
-// CholeskyDecomposition, in GFLOP/s with d³/3 flops.
+// CholeskyDecomposition and native LAPACK's dpptrf (lib/native-lapack.ts, where the machine has
+// it), in GFLOP/s with d³/3 flops.
 import type Benchmark from "benchmark";
 import { SymmetricMatrix } from "fisher-wasm";
-import { mulberry32 } from "../tools/seeded-random.js";
 import { BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
+import { nativeLapack } from "./lib/native-lapack.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
 import { backendRuntimes } from "./lib/runtimes.js";
+import { diagonallyDominantSpd } from "./lib/spd-matrices.js";
 import { mlMatrixCholeskyUpper } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 256] : [256, 1024, 2048];
@@ -27,21 +29,6 @@ interface Contender {
   run: () => Float64Array;
 }
 
-/** A well-conditioned SPD matrix: random symmetric off-diagonal entries of size 1/d, diagonal in [1, 2). */
-function spd(d: number, seed: number): Float64Array {
-  const next = mulberry32(seed);
-  const dense = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = (2 * next() - 1) / d;
-      dense[i * d + j] = v;
-      dense[j * d + i] = v;
-    }
-    dense[i * d + i] = 1 + next();
-  }
-  return dense;
-}
-
 export async function choleskySuite(): Promise<void> {
   const runtimes = await backendRuntimes();
   const baseline = await loadBaseline();
@@ -49,7 +36,7 @@ export async function choleskySuite(): Promise<void> {
   let columns: string[] = [];
   const rows: string[][] = [];
   for (const d of DIMS) {
-    const dense = spd(d, d);
+    const dense = diagonallyDominantSpd(d, d);
     // The same matrix in each backend's runtime, where its cholesky() then runs.
     const matrices = runtimes.map(({ name, runtime }) => ({
       name,
@@ -72,6 +59,7 @@ export async function choleskySuite(): Promise<void> {
       }
     }
     contenders.push({ column: "ml-matrix", run: mlMatrixCholeskyUpper(dense, d) });
+    const lapack = nativeLapack();
     const simd = matrices.find(({ name }) => name === "wasm-simd");
     if (!simd) fail("the wasm-simd backend, the reference, is not available in this engine.");
     const reference = simd.matrix.cholesky().packed;
@@ -95,6 +83,16 @@ export async function choleskySuite(): Promise<void> {
       const gflops = d ** 3 / 3 / stats.mean / 1e9;
       console.error(`cholesky d=${d} ${c.column}: ${gflops.toFixed(2)} GFLOP/s ±${stats.rme.toFixed(1)}%`);
       cells.push(`${gflops.toFixed(2)} (${(stats.mean * 1e3).toFixed(1)} ms)`);
+    }
+    if (lapack) {
+      const native = lapack.time("pptrf", simd.matrix.packed, d);
+      const error = relativeError(native.result, reference);
+      if (!(error <= TOLERANCE))
+        fail(`d=${d}: LAPACK dpptrf's factor differs from wasm-simd (relative error ${error}).`);
+      const gflops = d ** 3 / 3 / native.mean / 1e9;
+      console.error(`cholesky d=${d} ${lapack.label}: ${gflops.toFixed(2)} GFLOP/s ±${native.rme.toFixed(1)}%`);
+      cells.push(`${gflops.toFixed(2)} (${(native.mean * 1e3).toFixed(1)} ms)`);
+      if (!columns.includes(lapack.label)) columns.push(lapack.label);
     }
     rows.push(cells);
   }

@@ -1,21 +1,25 @@
 // Symmetric eigen-decomposition end to end (copies in and out included): eigenvalues
 // only and the full eigh, on wasm-simd and (at d = 256) the plain-TypeScript backend,
 // (each beside its BENCH_BASELINE twin, see lib/baseline.ts) beside ml-matrix's dense
-// EigenvalueDecomposition, which always forms the vectors.
+// EigenvalueDecomposition, which always forms the vectors, and native LAPACK's dsyevd with
+// values only and with vectors (lib/native-lapack.ts, where the machine has it).
 // Prints ms per call as a markdown table (also written to bench/results/eigen.md).
 import type Benchmark from "benchmark";
 import { type BackendName, SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
 import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
+import { type LapackOperation, nativeLapack } from "./lib/native-lapack.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
 import { type BackendRuntime, backendRuntimes, runtimeOf } from "./lib/runtimes.js";
 import { mlMatrixEigenvalues } from "./peers/ml-matrix.js";
 
-const DIMS = QUICK ? [64, 128] : [256, 512];
+const DIMS = QUICK ? [64, 128] : [256, 512, 1024];
 // One plain-TypeScript eigh at d = 512 takes over a second; the reference runs at the smaller size only.
 const JS_MAX_DIM = QUICK ? 64 : 256;
+// ml-matrix's decomposition at d = 1024 takes several seconds a call.
+const ML_MATRIX_MAX_DIM = 512;
 // Eigenvalues of a matrix with norm ≈ 5 from two backward-stable methods agree to a few ε·‖A‖.
 const TOLERANCE = 1e-10;
 
@@ -28,6 +32,8 @@ interface Column {
   maxDim?: number;
   /** A twin computed by the BENCH_BASELINE build, compared with the column of this name. */
   twinOf?: string;
+  /** A column timed by the native LAPACK harness instead of Benchmark.js. */
+  native?: LapackOperation;
 }
 
 const COLUMNS: Column[] = [
@@ -35,7 +41,7 @@ const COLUMNS: Column[] = [
   { column: "wasm-simd eigh", backend: "wasm-simd", valuesOnly: false },
   { column: "js eigenvalues", backend: "js", valuesOnly: true, maxDim: JS_MAX_DIM },
   { column: "js eigh", backend: "js", valuesOnly: false, maxDim: JS_MAX_DIM },
-  { column: "ml-matrix eigh", valuesOnly: false },
+  { column: "ml-matrix eigh", valuesOnly: false, maxDim: ML_MATRIX_MAX_DIM },
 ];
 
 /** Seeded SPD matrix B Bᵀ / d + I (B uniform on (−1, 1)): a Fisher-like spread of eigenvalues. */
@@ -55,6 +61,11 @@ function spd(d: number, seed: number): Float64Array {
   return dense;
 }
 
+/** The matrix in packed 'U' storage, as the native harness takes it. */
+function packedOf(dense: Float64Array, d: number, runtimes: readonly BackendRuntime[]): Float64Array {
+  return SymmetricMatrix.fromDense(dense, d, { runtime: runtimeOf(runtimes, "wasm-simd") }).packed;
+}
+
 /** The columns of this run: each library column followed by its twin when a baseline build is given and has its backend. */
 async function columnsOf(baseline: Baseline | undefined): Promise<Column[]> {
   const columns: Column[] = [];
@@ -63,6 +74,11 @@ async function columnsOf(baseline: Baseline | undefined): Promise<Column[]> {
     if (c.backend !== undefined && (await baseline?.backend(c.backend))) {
       columns.push({ ...c, column: baselineColumn(c.column), twinOf: c.column });
     }
+  }
+  const lapack = nativeLapack();
+  if (lapack) {
+    columns.push({ column: `${lapack.label} dsyevd values`, valuesOnly: true, native: "syevd-values" });
+    columns.push({ column: `${lapack.label} dsyevd vectors`, valuesOnly: false, native: "syevd-vectors" });
   }
   return columns;
 }
@@ -106,6 +122,16 @@ export async function eigenSuite(): Promise<void> {
     for (const c of columns) {
       if (c.maxDim !== undefined && d > c.maxDim) {
         cells.push(SKIPPED);
+        continue;
+      }
+      if (c.native !== undefined) {
+        const lapack = nativeLapack();
+        if (!lapack || !reference) fail(`${c.column} has no harness or no reference to check it against.`);
+        const native = lapack.time(c.native, packedOf(dense, d, runtimes), d);
+        const error = relativeError(native.result, reference);
+        if (!(error <= TOLERANCE)) fail(`d=${d}: ${c.column} eigenvalues differ from the first column's (${error}).`);
+        console.error(`eigen d=${d} ${c.column}: ${(native.mean * 1e3).toFixed(1)} ms ±${native.rme.toFixed(1)}%`);
+        cells.push((native.mean * 1e3).toFixed(1));
         continue;
       }
       const { run, prepare } = await runner(c, runtimes, baseline, dense, d);

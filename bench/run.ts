@@ -4,6 +4,7 @@ import { choleskySuite } from "./cholesky.js";
 import { diagonalSuite } from "./diagonal.js";
 import { eigenSuite } from "./eigen.js";
 import { fisherSuite } from "./fisher.js";
+import { inverseSuite } from "./inverse.js";
 import { kfacSuite } from "./kfac.js";
 import { fail } from "./lib/harness.js";
 import { ensureRelaxedSimd } from "./lib/relaxed-simd.js";
@@ -13,6 +14,7 @@ import { modelsSuite } from "./models.js";
 const SUITES: Record<string, () => Promise<void>> = {
   fisher: fisherSuite,
   cholesky: choleskySuite,
+  inverse: inverseSuite,
   eigen: eigenSuite,
   models: modelsSuite,
   kfac: kfacSuite,
