@@ -1,6 +1,6 @@
 // Streaming reader of numeric CSV: comma-separated, one row per line, an optional first
-// line of column names, '#' comment lines and blank lines ignored. Lines are decoded from
-// 64 KB reads and parsed into one reused block of rows, so memory stays flat.
+// line of column names (every cell a name, see isColumnName), '#' comment lines and blank
+// lines ignored. Lines are decoded from 64 KB reads and parsed into one reused block of rows, so memory stays flat.
 import { closeSync, fstatSync, readSync } from "node:fs";
 import type { RowBlock } from "./block.js";
 import { InputError } from "./errors.js";
@@ -25,6 +25,29 @@ const SPECIAL = new Map([
   ["-inf", Number.NEGATIVE_INFINITY],
   ["-infinity", Number.NEGATIVE_INFINITY],
 ]);
+
+// Cells that mean "no value" in the tools that write CSV (R, pandas, spreadsheets): never a
+// column name, so a first line holding one is a data row with a missing value, an error.
+const MISSING = new Set(["na", "n/a", "nan", "null", "none", "nil", "-", "?", "."]);
+
+/**
+ * Whether a cell of the first line is a column name: non-empty, not a missing-value marker,
+ * and not starting like a number (a digit, a sign or a point), so that a data row with a
+ * typo ("2.o"), a number in another notation ("0x10") or a missing value ("NA", "") is an
+ * error rather than a header that silently drops the row.
+ */
+export function isColumnName(field: string): boolean {
+  const text = field.trim();
+  return text !== "" && !MISSING.has(text.toLowerCase()) && !/^[\d+\-.]/.test(text) && parseNumber(text) === undefined;
+}
+
+const HEADER_HINT = " (a first line is a header only when every cell is a column name)";
+
+/** A cell as messages show it: quoted, or "empty". */
+function shownCell(field: string): string {
+  const text = field.trim();
+  return text ? `'${text}'` : "empty";
+}
 
 /** The number in a field, or undefined when it is not one. */
 export function parseNumber(field: string): number | undefined {
@@ -103,11 +126,15 @@ export class CsvFile {
       const first = this.#lines.next();
       if (first.done) throw this.error(undefined, "no data: the file is empty");
       const fields = first.value.text.split(",");
-      // A line that is not all numbers is a header of column names.
-      const named = fields.some((f) => parseNumber(f) === undefined);
+      // A header is a line of names only; a line mixing names and numbers, or holding an
+      // empty or missing cell, is a data row whose bad cell the row parser reports.
+      const named = fields.every(isColumnName);
       this.#pending = named ? undefined : first.value;
       this.dim = fields.length;
       this.shapeSource = named ? `the header (line ${first.value.line})` : `line ${first.value.line}`;
+      // Checked now, so that a first line which is neither names nor numbers fails on opening
+      // and says that it is not a header either.
+      if (!named) this.#checkFirstLine(fields, first.value.line);
     } catch (err) {
       this.close();
       throw err;
@@ -146,7 +173,21 @@ export class CsvFile {
     else if (firstRow === 0) throw this.error(undefined, `no data rows after ${this.shapeSource}`);
   }
 
-  #parseRow(text: string, line: number, out: Float64Array, offset: number): void {
+  /**
+   * Reports the cell that keeps a first line from being a header or a data row: the first
+   * non-name when most cells are names (a header with a missing or numeric name), else the
+   * first non-number (a data row with a typo or a missing value).
+   */
+  #checkFirstLine(fields: string[], line: number): void {
+    const names = fields.filter(isColumnName).length;
+    const numbers = fields.filter((f) => parseNumber(f) !== undefined).length;
+    const j = names > numbers ? fields.findIndex((f) => !isColumnName(f)) : -1;
+    if (j >= 0)
+      throw this.error(line, `column ${j} (0-based) is ${shownCell(fields[j] ?? "")}, not a column name${HEADER_HINT}`);
+    this.#parseRow(fields.join(","), line, new Float64Array(this.dim), 0, HEADER_HINT);
+  }
+
+  #parseRow(text: string, line: number, out: Float64Array, offset: number, hint = ""): void {
     const fields = text.split(",");
     if (fields.length !== this.dim) {
       throw this.error(line, `ragged row: ${fields.length} fields, but ${this.shapeSource} has ${this.dim}`);
@@ -155,8 +196,7 @@ export class CsvFile {
       const field = fields[j];
       const value = parseNumber(field);
       if (value === undefined) {
-        const shown = field.trim();
-        throw this.error(line, `column ${j} (0-based) is ${shown ? `'${shown}'` : "empty"}, not a number`);
+        throw this.error(line, `column ${j} (0-based) is ${shownCell(field)}, not a number${hint}`);
       }
       out[offset + j] = value;
     }

@@ -22,7 +22,8 @@ Scores (one row per sample, N × d):
   .npy   a 2-D C-order float64 ('<f8') or float32 ('<f4') array, from NumPy's
          np.save(path, scores) or PyTorch's np.save(path, t.detach().cpu().numpy())
   .csv   numeric, comma-separated, one row per line; an optional first line of column
-         names; blank lines and lines starting with '#' are skipped; nan/inf accepted
+         names (every cell a name: a first line mixing names and numbers, or holding an
+         empty cell or NA, is an error); blank lines and lines starting with '#' are skipped; nan/inf accepted
          (and rejected as non-finite scores)
 
 Options:

@@ -288,6 +288,46 @@ describe("bad input: one line on stderr naming the file and the position, exit 1
   });
 });
 
+describe("a first CSV line is a header only when every cell is a name", () => {
+  /** Runs `fisher` on a CSV written from `text` in the temporary folder. */
+  const fisherCsv = (text: string): Run & { json: () => FisherJson } => {
+    const name = join(tmp, `first-line-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(`${name}.csv`, text);
+    return { ...cli("fisher", `${name}.csv`, "--out", `${name}.json`), json: () => readJson(`${name}.json`) };
+  };
+
+  it.each([
+    ["1,NA,3\n4,5,6\n7,8,9\n", ":1: column 1 (0-based) is 'NA'"],
+    ["1,,3\n4,5,6\n", ":1: column 1 (0-based) is empty"],
+    ["0x10,2,3\n4,5,6\n", ":1: column 0 (0-based) is '0x10'"],
+    ["1.5,2.o,3\n4,5,6\n", ":1: column 1 (0-based) is '2.o'"],
+    ["a,NA,c\n4,5,6\n", ":1: column 1 (0-based) is 'NA'"],
+    ["a,,c\n4,5,6\n", ":1: column 1 (0-based) is empty"],
+    ["x,0x10\n4,5\n", ":1: column 1 (0-based) is '0x10'"],
+    ["# comment\n\n2,x1,3\n4,5,6\n", ":3: column 1 (0-based) is 'x1'"],
+    ["inf,nan\n4,5\n", ":1: row 0, column 0 (0-based) is Infinity"],
+  ])("%j is an error naming the line and the column", (text, message) => {
+    const r = fisherCsv(text);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^fisher-wasm: [^\n]*\n$/);
+    expect(r.stderr).toContain(message);
+  });
+
+  it("takes a line of names as the header, and its column count as the width", () => {
+    const named = fisherCsv('GPA, x_1 ,"β 2",log(y)\n1,2,3,4\n5,6,7,8\n');
+    expect(named.stderr).toBe("");
+    expect(named.code).toBe(0);
+    expect(named.json().count).toBe(2);
+    const bare = fisherCsv("1,2,3,4\n5,6,7,8\n");
+    expect(bare.code).toBe(0);
+    expect(bare.json()).toEqual(named.json());
+    const wide = fisherCsv("a,b,c\n1,2\n");
+    expect(wide.code).toBe(1);
+    expect(wide.stderr).toContain(":2: ragged row: 2 fields, but the header (line 1) has 3");
+  });
+});
+
 describe("command line", () => {
   it.each([
     [["frobnicate"], "unknown command 'frobnicate'"],
