@@ -40,14 +40,27 @@ export default [
       { name: "executable", writeBundle: ({ file }) => chmod(file, 0o755) },
     ],
   },
-  // The demo page's script, with the library compiled in from source: the page loads this one file.
+  // The demo pages' scripts, with the library compiled in from source (one chunk the two share):
+  // main.mjs for the Fisher page, mnist.mjs for the digits page. TensorFlow.js stays an import,
+  // which the digits page's import map resolves to tfjs's browser module (scripts/serve-demo.ts).
   {
-    input: "demo/main.ts",
-    output: { file: "build/demo/main.mjs", format: "es", sourcemap: true },
+    input: { main: "demo/main.ts", mnist: "demo/mnist/main.ts" },
+    output: {
+      dir: "build/demo",
+      format: "es",
+      sourcemap: true,
+      entryFileNames: "[name].mjs",
+      chunkFileNames: "shared.mjs",
+    },
     plugins: [
       {
         name: "fisher-wasm-from-source",
-        resolveId: (id) => (id === "fisher-wasm" ? fileURLToPath(new URL("src/index.ts", import.meta.url)) : null),
+        resolveId: (id) => {
+          if (id === "fisher-wasm") return fileURLToPath(new URL("src/index.ts", import.meta.url));
+          if (id === "fisher-wasm/tfjs") return fileURLToPath(new URL("src/tfjs/index.ts", import.meta.url));
+          if (id.startsWith("@tensorflow/")) return { id, external: true };
+          return null;
+        },
       },
       // `npm run typecheck` checks these files; compiling them without a second check saves a third of the time.
       typescript({

@@ -1,15 +1,19 @@
-// A tiny static server for the browser demo: serves only the repository's demo/ (the page),
-// build/demo/ (its script, bundled with the library by `npm run build`) and data/ folders, on
-// 127.0.0.1. The page needs HTTP (not file://) because browsers refuse ES module imports and
+// A tiny static server for the browser demo: serves only the repository's demo/ (the pages),
+// build/demo/ (their scripts, bundled with the library by `npm run build`) and data/ folders, on
+// 127.0.0.1, plus what the digits page (demo/mnist.html) loads from elsewhere: TensorFlow.js's
+// browser module and a subset of the fixed MNIST split, made on first request. The page needs HTTP (not file://) because browsers refuse ES module imports and
 // fetch() from file URLs.
 //
 //   tsx scripts/serve-demo.ts          # a random free port
 //   PORT=8080 tsx scripts/serve-demo.ts
 import { createReadStream, existsSync } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { encodeDigits } from "../tools/mnist/digits.js";
+import { mnistSubset } from "../tools/mnist/split.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FOLDERS = ["demo", join("build", "demo"), "data"];
@@ -32,6 +36,29 @@ const MIME: Record<string, string> = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".wasm": "application/wasm",
+};
+
+/** The digits page's share of the split: the first training and test digits of it. */
+export const DEMO_DIGITS = { train: 2000, test: 500 };
+
+const TFJS_MODULE = createRequire(import.meta.url).resolve("@tensorflow/tfjs/dist/tf.fesm.min.js");
+
+let digitFiles: Promise<{ train: Uint8Array; test: Uint8Array }> | undefined;
+
+/** The subset in the byte form of tools/mnist/digits.ts, made once (reading the package takes a second). */
+function digits(): Promise<{ train: Uint8Array; test: Uint8Array }> {
+  digitFiles ??= Promise.resolve().then(() => {
+    const { train, test } = mnistSubset(DEMO_DIGITS.train, DEMO_DIGITS.test);
+    return { train: encodeDigits(train), test: encodeDigits(test) };
+  });
+  return digitFiles;
+}
+
+/** URL paths served from outside the folders, and how to make each. */
+const GENERATED: Record<string, { type: string; body: () => Promise<Uint8Array> }> = {
+  "/demo/vendor/tfjs.mjs": { type: MIME[".mjs"], body: () => readFile(TFJS_MODULE) },
+  "/demo/mnist-train.bin": { type: "application/octet-stream", body: async () => (await digits()).train },
+  "/demo/mnist-test.bin": { type: "application/octet-stream", body: async () => (await digits()).test },
 };
 
 export interface DemoServer {
@@ -88,6 +115,18 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
   const { pathname } = new URL(request.url ?? "/", "http://localhost");
   if (pathname === "/" || pathname === "/demo") {
     send(response, 302, "See /demo/\n", { location: "/demo/" });
+    return;
+  }
+  const generated = GENERATED[pathname];
+  if (generated) {
+    const body = await generated.body();
+    response.writeHead(200, {
+      "content-type": generated.type,
+      "content-length": body.length,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    response.end(request.method === "HEAD" ? undefined : body);
     return;
   }
   const file = await locate(root, pathname);
