@@ -2,6 +2,9 @@
 //
 // src/ is folders by layer, lowest first; a module may import its own layer and any lower one,
 // never a higher one. src/index.ts, the public face, sits on top of them all.
+// src/tfjs is the TensorFlow.js integration, the second entry (fisher-wasm/tfjs): it stands above
+// src/index.ts and reaches the library only through that face (and base/'s argument checks), since
+// its bundle imports the library by name rather than carrying a second copy of it.
 const LAYERS = ["base", "engine", "linalg", "curvature", "statistics", "models"];
 
 const higherThan = (i) => [...LAYERS.slice(i + 1).map((layer) => `^src/${layer}/`), "^src/index\\.ts$"];
@@ -18,10 +21,32 @@ module.exports = {
     })),
     {
       name: "no-import-of-index",
-      comment: "src/index.ts is the public face: nothing inside src imports it.",
+      comment: "src/index.ts is the public face: nothing inside src imports it but the tfjs entry above it.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/index\\.ts$" },
+      from: { path: "^src/", pathNot: ["^src/index\\.ts$", "^src/tfjs/"] },
       to: { path: "^src/index\\.ts$" },
+    },
+    {
+      name: "tfjs-on-top",
+      comment: "src/tfjs is the top layer, loaded only through its own entry: nothing else in src imports it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/tfjs/" },
+      to: { path: "^src/tfjs/" },
+    },
+    {
+      name: "tfjs-through-the-face",
+      comment:
+        "src/tfjs uses the library through src/index.ts (and base/): its bundle imports fisher-wasm by name, so a deeper import would bundle a second copy.",
+      severity: "error",
+      from: { path: "^src/tfjs/" },
+      to: { path: "^src/(engine|linalg|curvature|statistics|models)/" },
+    },
+    {
+      name: "tensorflow-only-in-tfjs",
+      comment: "The main entry stays free of TensorFlow.js, an optional peer dependency of fisher-wasm/tfjs only.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/tfjs/" },
+      to: { path: "@tensorflow/" },
     },
     {
       name: "no-circular",

@@ -4,6 +4,26 @@ import { fileURLToPath } from "node:url";
 import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
 
+// The fisher-wasm/tfjs entry reaches the library through its public face (src/index.ts) and the
+// error classes; in the bundle those stay imports of "fisher-wasm", so an application has one copy
+// of the library (one runtime, one init(), one class per error) whichever entries it loads.
+// TensorFlow.js is a peer dependency and is never bundled.
+const LIBRARY_FACE = [
+  fileURLToPath(new URL("src/index.ts", import.meta.url)),
+  fileURLToPath(new URL("src/base/errors.ts", import.meta.url)),
+];
+const tfjsExternal = {
+  name: "fisher-wasm-tfjs-external",
+  async resolveId(id, importer, options) {
+    if (id.startsWith("@tensorflow/")) return { id, external: true };
+    if (importer === undefined || !id.startsWith(".")) return null;
+    const resolved = await this.resolve(id, importer, { ...options, skipSelf: true });
+    if (resolved === null) return null;
+    const file = resolved.id.replace(/\.d\.ts$|\.js$/, ".ts");
+    return LIBRARY_FACE.includes(file) ? { id: "fisher-wasm", external: true } : null;
+  },
+};
+
 export default [
   {
     input: "src/index.ts",
@@ -23,6 +43,26 @@ export default [
     output: { file: "dist/index.d.ts", format: "es" },
     // Members marked @internal (the engine's plumbing, SymmetricMatrix.adopt) stay out of the shipped types.
     plugins: [dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
+  },
+  // The TensorFlow.js integration, its own entry (fisher-wasm/tfjs).
+  {
+    input: "src/tfjs/index.ts",
+    output: [
+      { file: "dist/tfjs.mjs", format: "es", sourcemap: true },
+      { file: "dist/tfjs.cjs", format: "cjs", sourcemap: true, exports: "named" },
+    ],
+    plugins: [
+      tfjsExternal,
+      typescript({
+        tsconfig: "./tsconfig.json",
+        compilerOptions: { noEmit: false, declaration: false, outDir: "dist", rootDir: "src" },
+      }),
+    ],
+  },
+  {
+    input: "src/tfjs/index.ts",
+    output: { file: "dist/tfjs.d.ts", format: "es" },
+    plugins: [tfjsExternal, dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
   },
   // The command-line tool: it imports the library by its package name, which resolves to the
   // bundle above at run time, so only its own code (and the seeded generator, which lives in src/base) is bundled.
