@@ -2,6 +2,8 @@
 
 export {
   BackendUnavailableError,
+  BatchBufferError,
+  type BatchBufferProblem,
   CallbackResultError,
   ConvergenceError,
   DisposedError,

@@ -56,6 +56,36 @@ export class SerializationError extends Error {
 }
 
 /**
+ * Why a batch buffer (from an accumulator's `batchBuffer()`) could not be committed:
+ * "memory-grew" — the runtime's WebAssembly memory grew after the buffer was handed out (some
+ * allocation in the same runtime: a new accumulator, a larger staging area, a result), which
+ * detaches every view of it, so values written through the view afterwards never reached the
+ * memory; "no-buffer" — commit() without a buffer handed out since the last commit.
+ * @category Errors
+ */
+export type BatchBufferProblem = "memory-grew" | "no-buffer";
+
+/**
+ * A batch buffer could not be committed (see {@link BatchBufferProblem}). Nothing was added;
+ * call `batchBuffer()` again, fill the new view and commit it.
+ * @category Errors
+ */
+export class BatchBufferError extends Error {
+  /** "BatchBufferError". */
+  override readonly name = "BatchBufferError";
+  constructor(
+    /** What went wrong. */
+    readonly problem: BatchBufferProblem,
+  ) {
+    super(
+      problem === "memory-grew"
+        ? "The batch buffer is no longer valid: the runtime's memory grew after batchBuffer() handed it out, which detaches every view of that memory, so what was written through it may be lost. Nothing was added; call batchBuffer() again, refill it and commit, with no allocation in the same runtime in between."
+        : "There is no batch buffer to commit: call batchBuffer(rows) and fill the view it returns first (each commit() consumes the buffer handed out before it).",
+    );
+  }
+}
+
+/**
  * A mean was asked of inputs that hold no weight: an empty accumulator, a batch with no
  * rows, or rows whose weights are all zero. The same condition raises this error everywhere.
  * @category Errors

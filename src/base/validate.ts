@@ -177,6 +177,17 @@ export function assertAllFiniteRows(name: string, values: Float64Array, width: n
   }
 }
 
+/** How many of the `handedOut` rows of a batch buffer to commit: all when undefined, else an integer in [0, handedOut]. @throws {RangeError} */
+export function batchRowsOf(name: string, value: unknown, handedOut: number): number {
+  if (value === undefined) return handedOut;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > handedOut) {
+    throw new RangeError(
+      `\`${name}\` must be an integer from 0 to ${handedOut} (the rows the batch buffer was asked for); received ${describeValue(value)}.`,
+    );
+  }
+  return value;
+}
+
 /** A count or size option: a positive integer. @throws {RangeError} */
 export function assertPositiveInteger(name: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {

@@ -5,12 +5,14 @@
 // and the kernel reads it from there; a dim of any size needs only the diagonal itself in
 // the runtime. Also the diagonal as a
 // curvature operator, whose matvec and solve are element-wise.
-import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
+import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { MAX_PAGES, PAGE_BYTES } from "../base/memory-limits.js";
 import {
   assertAllFinite,
   assertFloat64Array,
   assertOptions,
+  assertPositiveInteger,
+  batchRowsOf,
   dampingOf,
   describeValue,
   type FloatRows,
@@ -22,6 +24,7 @@ import {
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
+import { BatchBuffer } from "../engine/memory/batch-buffer.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { decodeDiagonalState, encodeDiagonalState } from "./diagonal-fisher-format.js";
@@ -130,6 +133,37 @@ function addSquares(
 }
 
 /**
+ * diag += Σ w s_j² over a batch already in the runtime's memory (rows × dim at byte offset
+ * `scores`, weights at `weights` or 0 for unit weights; `scratch` holds dim f64), read in place.
+ * The kernel runs over the same row blocks as addSquares() stages, at full width (its sums are
+ * per column, so a block of four rows gives the same sums at any width): the same result bit for
+ * bit. Returns the NonFiniteError of the first NaN or ±Infinity (named `argument`), or
+ * undefined; the blocks before it have been added by then.
+ */
+function addResidentSquares(
+  rt: Runtime,
+  scores: number,
+  rows: number,
+  dim: number,
+  weights: number,
+  diag: number,
+  scratch: number,
+  argument: string,
+): NonFiniteError | undefined {
+  const blockRows = tileLayout(dim).rows;
+  for (let r0 = 0; r0 < rows; r0 += blockRows) {
+    const n = Math.min(blockRows, rows - r0);
+    const at = scores + r0 * dim * 8;
+    const status = rt.kernels.diagonalSquares(diag, at, n, dim, weights === 0 ? 0 : weights + r0 * 8, scratch);
+    if (status !== ALL_FINITE) {
+      const column = status % dim;
+      return new NonFiniteError(argument, r0 + (status - column) / dim, column, rt.f64()[at / 8 + status] as number);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Options of diagonalFisher().
  * @category Curvature
  */
@@ -204,6 +238,7 @@ export class DiagonalFisherAccumulator {
   private readonly block: ResidentBlock;
   private rows = 0;
   private weight = 0;
+  private batch: BatchBuffer | undefined;
 
   /**
    * An empty accumulator of dimension `dim`, in the memory of `options.runtime` (default: the
@@ -265,6 +300,61 @@ export class DiagonalFisherAccumulator {
       throw bad;
     }
     this.rows += rows;
+    this.weight += total;
+    return this;
+  }
+
+  /**
+   * A view of `rows` × dim float64 values in the runtime's WebAssembly memory for a producer to
+   * write a batch of scores into, then hand over with {@link commit}, which folds it where it lies:
+   * the batch is copied once, by its producer. The same lifetime as
+   * {@link FisherAccumulator.batchBuffer}: valid until the next commit(), batchBuffer() or
+   * dispose(), and detached by any growth of the runtime's memory in between (commit() then
+   * throws {@link BatchBufferError}). The accumulator keeps the buffer's memory
+   * (rows × (dim + 1) + dim values, the largest asked for) until dispose().
+   * @throws {RangeError} when rows is not a positive integer, or the buffer does not fit in memory.
+   * @throws {DisposedError} after dispose().
+   */
+  batchBuffer(rows: number): Float64Array {
+    this.assertLive();
+    assertPositiveInteger("rows", rows);
+    this.batch ??= new BatchBuffer(this.rt, this, this.dim, this.dim);
+    return this.batch.request(rows);
+  }
+
+  /**
+   * Adds the batch written into the view from {@link batchBuffer}: its first `rows` rows (default
+   * all), with `options.weights` (one per committed row) if given, read in place; the same sums,
+   * bit for bit, as add() of the same rows. The view is consumed. If a committed score is NaN or
+   * ±Infinity, throws NonFiniteError (argument "batchBuffer", its row and column) and leaves the
+   * accumulator exactly as it was, with the view still pending.
+   * @throws {BatchBufferError} without a pending view, or when the memory grew since it was handed out (nothing added).
+   * @throws {RangeError} when rows is not an integer from 0 to the rows handed out, or on bad weights.
+   * @throws {NonFiniteError} on a non-finite committed score.
+   */
+  commit(rows?: number, options?: AddOptions): this {
+    this.assertLive();
+    assertOptions("options", options);
+    if (!this.batch) throw new BatchBufferError("no-buffer");
+    const batch = this.batch;
+    const place = batch.locate();
+    const n = batchRowsOf("rows", rows, batch.pendingRows);
+    const weights = options?.weights;
+    const total = weights === undefined ? n : weightSum("options.weights", weights, n);
+    if (n > 0) {
+      const { rt, dim } = this;
+      const ptr = this.block.ptr;
+      if (weights !== undefined) rt.f64().set(weights, place.weights / 8);
+      const w = weights === undefined ? 0 : place.weights;
+      const snapshot = n <= tileLayout(dim).rows ? undefined : rt.read(ptr, dim);
+      const bad = addResidentSquares(rt, place.scores, n, dim, w, ptr, place.scratch, "batchBuffer");
+      if (bad) {
+        if (snapshot) rt.write(ptr, snapshot);
+        throw bad;
+      }
+    }
+    batch.release();
+    this.rows += n;
     this.weight += total;
     return this;
   }
@@ -341,6 +431,7 @@ export class DiagonalFisherAccumulator {
 
   /** Returns the memory to the runtime. Further use throws DisposedError; disposing twice is harmless. */
   dispose(): void {
+    this.batch?.dispose();
     this.block.dispose();
   }
 

@@ -6,14 +6,23 @@
 // Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
 // uncentered Fisher is then M / W + μ μᵀ.
 
-import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
+import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertOptions, describeValue, floatRowsOf, weightSum } from "../base/validate.js";
+import {
+  assertDim,
+  assertOptions,
+  assertPositiveInteger,
+  batchRowsOf,
+  describeValue,
+  floatRowsOf,
+  weightSum,
+} from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
+import { BatchBuffer } from "../engine/memory/batch-buffer.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import { CHUNK_ROWS, type Runtime, type RuntimeOptions, type Staging } from "../engine/runtime.js";
-import { type Chunk, streamChunks } from "../engine/stream.js";
+import { type BadEntry, type Chunk, residentChunks, streamChunks } from "../engine/stream.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type AccumulatorState, decodeState, encodeState } from "./fisher-accumulator-format.js";
 
@@ -42,6 +51,7 @@ export class FisherAccumulator {
   private readonly comomentPtr: number;
   private rows = 0;
   private weight = 0;
+  private batch: BatchBuffer | undefined;
 
   /**
    * An empty accumulator of dimension `dim`, in the memory of `options.runtime` (default: the default runtime).
@@ -98,22 +108,60 @@ export class FisherAccumulator {
     if (weights !== undefined) weightSum("options.weights", weights, rows);
     if (rows === 0) return this;
     const { rt, dim } = this;
-    const stateLength = this.stateLength();
-    // Only a batch of several chunks can fail after changing the state: keep a copy.
-    const snapshot = rows > CHUNK_ROWS ? rt.alloc(stateLength) : 0;
-    const before = { rows: this.rows, weight: this.weight };
-    try {
-      if (snapshot) rt.kernels.copy(snapshot, this.meanPtr, stateLength);
-      const bad = streamChunks(rt, scores, dim, weights, (chunk, staging) => this.fold(chunk, staging));
-      if (bad) {
-        if (snapshot) rt.kernels.copy(this.meanPtr, snapshot, stateLength);
-        this.rows = before.rows;
-        this.weight = before.weight;
-        throw new NonFiniteError("scores", bad.row, bad.column, bad.value);
-      }
-    } finally {
-      if (snapshot) rt.free(snapshot);
+    this.absorb(rows, "scores", (fold) => streamChunks(rt, scores, dim, weights, fold));
+    return this;
+  }
+
+  /**
+   * A view of `rows` × dim float64 values IN the runtime's WebAssembly memory, for a producer to
+   * write a batch of scores into (row-major) and then hand over with {@link commit}: the batch is
+   * copied once, by its producer, and commit() folds it where it lies (no staging copy; the same
+   * chunks and kernels as add(), so the same state bit for bit).
+   *
+   * The view's lifetime: it is valid until the next commit() (which consumes it), the next
+   * batchBuffer() (which replaces it) or dispose(). Any allocation in the same runtime in
+   * between (a new accumulator, a result, a first call at a new dim) may grow the memory, which
+   * detaches the view: writes through it are then lost, and commit() notices and throws
+   * {@link BatchBufferError} ("memory-grew") rather than read what was not written. So fill it
+   * and commit it with no other call into the same runtime in between. The accumulator keeps the
+   * buffer's memory (rows × (dim + 1) values, the largest asked for) until dispose(), so a loop
+   * of batchBuffer()/commit() allocates once.
+   * @throws {RangeError} when rows is not a positive integer, or the buffer does not fit in memory.
+   * @throws {DisposedError} after dispose().
+   */
+  batchBuffer(rows: number): Float64Array {
+    this.assertLive();
+    assertPositiveInteger("rows", rows);
+    this.batch ??= new BatchBuffer(this.rt, this, this.dim, 0);
+    return this.batch.request(rows);
+  }
+
+  /**
+   * Adds the batch written into the view from {@link batchBuffer}: its first `rows` rows (default
+   * all of them), with `options.weights` (one per committed row) if given, folded in place. The
+   * view is consumed: the next batch needs a new batchBuffer(). If a committed score is NaN or
+   * ±Infinity, throws NonFiniteError (argument "batchBuffer", its row and column) and leaves the
+   * accumulator exactly as it was; the view then stays pending, to be corrected and committed.
+   * @throws {BatchBufferError} without a pending view, or when the memory grew since it was handed out (nothing added).
+   * @throws {RangeError} when rows is not an integer from 0 to the rows handed out, or on bad weights.
+   * @throws {NonFiniteError} on a non-finite committed score.
+   */
+  commit(rows?: number, options?: AddOptions): this {
+    this.assertLive();
+    assertOptions("options", options);
+    if (!this.batch) throw new BatchBufferError("no-buffer");
+    const batch = this.batch;
+    const place = batch.locate();
+    const n = batchRowsOf("rows", rows, batch.pendingRows);
+    const weights = options?.weights;
+    if (weights !== undefined) weightSum("options.weights", weights, n);
+    if (n > 0) {
+      const { rt, dim } = this;
+      if (weights !== undefined) rt.f64().set(weights, place.weights / 8);
+      const w = weights === undefined ? 0 : place.weights;
+      this.absorb(n, "batchBuffer", (fold) => residentChunks(rt, place.scores, n, dim, w, fold));
     }
+    batch.release();
     return this;
   }
 
@@ -215,23 +263,53 @@ export class FisherAccumulator {
 
   /** Returns the memory to the backend. Further use throws DisposedError; disposing twice is harmless. */
   dispose(): void {
+    this.batch?.dispose();
     this.block.dispose();
   }
 
-  /** Folds one staged chunk; returns a kernel status (the state is untouched unless it is ALL_FINITE). */
+  /**
+   * Folds a batch of `rows` rows chunk by chunk (`chunks` runs the fold over each and reports the
+   * first non-finite score); all or nothing: if a chunk is bad, the state goes back to what it
+   * was and NonFiniteError names `argument`, the row and the column.
+   */
+  private absorb(
+    rows: number,
+    argument: string,
+    chunks: (fold: (chunk: Chunk, staging: Staging) => number) => BadEntry | undefined,
+  ): void {
+    const { rt } = this;
+    const stateLength = this.stateLength();
+    // Only a batch of several chunks can fail after changing the state: keep a copy.
+    const snapshot = rows > CHUNK_ROWS ? rt.alloc(stateLength) : 0;
+    const before = { rows: this.rows, weight: this.weight };
+    try {
+      if (snapshot) rt.kernels.copy(snapshot, this.meanPtr, stateLength);
+      const bad = chunks((chunk, staging) => this.fold(chunk, staging));
+      if (bad) {
+        if (snapshot) rt.kernels.copy(this.meanPtr, snapshot, stateLength);
+        this.rows = before.rows;
+        this.weight = before.weight;
+        throw new NonFiniteError(argument, bad.row, bad.column, bad.value);
+      }
+    } finally {
+      if (snapshot) rt.free(snapshot);
+    }
+  }
+
+  /** Folds one chunk; returns a kernel status (the state is untouched unless it is ALL_FINITE). */
   private fold(chunk: Chunk, staging: Staging): number {
     const k = this.rt.kernels;
     const { rows, weights, weightSum: chunkWeight } = chunk;
     const d = this.dim;
     if (chunkWeight === 0) {
-      const status = k.findNonFinite(staging.scores, rows * d);
+      const status = k.findNonFinite(chunk.scores, rows * d);
       if (status === ALL_FINITE) this.rows += rows;
       return status;
     }
-    const status = k.weightedColumnMean(staging.scores, rows, d, weights, chunkWeight, staging.mean);
+    const status = k.weightedColumnMean(chunk.scores, rows, d, weights, chunkWeight, staging.mean);
     if (status !== ALL_FINITE) return status;
     // One row is its own mean: its centered co-moment is exactly zero.
-    if (rows > 1) k.syrk(this.comomentPtr, staging.scores, rows, d, weights, staging.mean, staging.scratch);
+    if (rows > 1) k.syrk(this.comomentPtr, chunk.scores, rows, d, weights, staging.mean, staging.scratch);
     this.combineMean(staging.mean, chunkWeight);
     this.rows += rows;
     return ALL_FINITE;
