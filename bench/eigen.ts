@@ -1,13 +1,15 @@
 // Symmetric eigen-decomposition end to end (copies in and out included): eigenvalues
 // only and the full eigh, on wasm-simd and (at d = 256) the plain-TypeScript backend,
-// (each beside its BENCH_BASELINE twin, see lib/baseline.ts) beside ml-matrix's dense
-// EigenvalueDecomposition, which always forms the vectors, and native LAPACK's dsyevd with
-// values only and with vectors (lib/native-lapack.ts, where the machine has it).
-// Prints ms per call as a markdown table (also written to bench/results/eigen.md).
+// (each beside its BENCH_BASELINE twin, see lib/baseline.ts), the previous eigh (explicit
+// basis rotated by QL) as a named variant, beside ml-matrix's dense EigenvalueDecomposition,
+// which always forms the vectors, and native LAPACK's dsyevd with values only and with vectors
+// (lib/native-lapack.ts, where the machine has it). A second table splits wasm-simd's eigh into
+// its phases. Prints ms per call as markdown tables (also written to bench/results/eigen.md).
 import type Benchmark from "benchmark";
 import { type BackendName, SymmetricMatrix } from "fisher-wasm";
 import { mulberry32 } from "../tools/seeded-random.js";
 import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
+import { eigenPhases, eighByQL, sourceRuntime } from "./lib/eigen-phases.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { type LapackOperation, nativeLapack } from "./lib/native-lapack.js";
 import { relativeError } from "./lib/relative-error.js";
@@ -34,11 +36,14 @@ interface Column {
   twinOf?: string;
   /** A column timed by the native LAPACK harness instead of Benchmark.js. */
   native?: LapackOperation;
+  /** The previous eigh, explicit basis rotated by QL, from the source tree. */
+  previous?: boolean;
 }
 
 const COLUMNS: Column[] = [
   { column: "wasm-simd eigenvalues", backend: "wasm-simd", valuesOnly: true },
   { column: "wasm-simd eigh", backend: "wasm-simd", valuesOnly: false },
+  { column: "wasm-simd eigh (QL, previous)", backend: "wasm-simd", valuesOnly: false, previous: true },
   { column: "js eigenvalues", backend: "js", valuesOnly: true, maxDim: JS_MAX_DIM },
   { column: "js eigh", backend: "js", valuesOnly: false, maxDim: JS_MAX_DIM },
   { column: "ml-matrix eigh", valuesOnly: false, maxDim: ML_MATRIX_MAX_DIM },
@@ -71,7 +76,7 @@ async function columnsOf(baseline: Baseline | undefined): Promise<Column[]> {
   const columns: Column[] = [];
   for (const c of COLUMNS) {
     columns.push(c);
-    if (c.backend !== undefined && (await baseline?.backend(c.backend))) {
+    if (c.backend !== undefined && !c.previous && (await baseline?.backend(c.backend))) {
       columns.push({ ...c, column: baselineColumn(c.column), twinOf: c.column });
     }
   }
@@ -98,6 +103,7 @@ async function runner(
   d: number,
 ): Promise<Runner> {
   if (c.backend === undefined) return { run: mlMatrixEigenvalues(dense, d) };
+  if (c.previous) return { run: eighByQL(await sourceRuntime(c.backend), packedOf(dense, d, runtimes), d) };
   if (c.twinOf !== undefined) {
     const other = await baseline?.backend(c.backend);
     if (!other) fail(`the baseline build lacks the ${c.backend} backend.`);
@@ -114,6 +120,7 @@ export async function eigenSuite(): Promise<void> {
   const columns = await columnsOf(baseline);
   const ratios = new BaselineRatios();
   const rows: string[][] = [];
+  const phaseRows: string[][] = [];
   for (const d of DIMS) {
     const dense = spd(d, d);
     const cells = [`${d}`];
@@ -150,12 +157,24 @@ export async function eigenSuite(): Promise<void> {
       cells.push((stats.mean * 1e3).toFixed(1));
     }
     rows.push(cells);
+    const phases = eigenPhases(await sourceRuntime("wasm-simd"), packedOf(dense, d, runtimes), d, QUICK ? 1 : 5);
+    phaseRows.push([
+      `${d}`,
+      ...[phases.reduction, phases.divideConquer, phases.backTransform].map((ms) => ms.toFixed(1)),
+    ]);
   }
   report(
     "eigen",
     "Symmetric eigen-decomposition of a packed SPD matrix end to end: ms per call, mean from Benchmark.js",
     ["d", ...columns.map((c) => c.column)],
     rows,
-    [ratios.table("d")],
+    [
+      ratios.table("d"),
+      {
+        title: "wasm-simd eigh by phase: ms, median of 5 runs",
+        header: ["d", "tridiagonal reduction", "divide and conquer", "back-transformation"],
+        rows: phaseRows,
+      },
+    ],
   );
 }
