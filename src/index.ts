@@ -14,7 +14,8 @@ export {
   NotPositiveDefiniteError,
   SerializationError,
 } from "./base/errors.js";
-export { MAX_DIM, packedIndex, packedLength } from "./base/packed-layout.js";
+export { MAX_DIM } from "./base/packed-layout.js";
+export { packedIndex, packedLength } from "./base/packed-layout-checked.js";
 export type { Layout, Reduction } from "./base/validate.js";
 export { BlockDiagonalOperator, blockDiagonal } from "./curvature/block-diagonal.js";
 export {

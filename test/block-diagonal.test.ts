@@ -173,7 +173,7 @@ describe("blockDiagonal: bad input", () => {
     expect(() => blockDiagonal([])).toThrow("`operators` must hold at least one block; received Array(0).");
     expect(() => blockDiagonal(3 as never)).toThrow(TypeError);
     expect(() => blockDiagonal([Float64Array.of(1), { dim: 2 } as unknown as CurvatureOperator])).toThrow(
-      "`operators[1].matvec` must be a function (x) => Float64Array; received undefined.",
+      "`operators[1]` must be a SymmetricMatrix, a Float64Array (a diagonal) or a curvature operator { dim, matvec, solve? }; received Object without a matvec function (keys: dim).",
     );
     expect(() => blockDiagonal([{ matvec: (x: Float64Array) => x } as unknown as CurvatureOperator])).toThrow(
       "`operators[0].dim` must be a positive integer; received undefined.",

@@ -205,7 +205,7 @@ describe("naturalGradient and klDivergence for every form", () => {
       "`F` must be a SymmetricMatrix, a Float64Array (a diagonal) or a curvature operator { dim, matvec, solve? }; received 3.",
     );
     expect(() => naturalGradient({ dim: 3 } as unknown as CurvatureOperator, g)).toThrow(
-      "`F.matvec` must be a function (x) => Float64Array; received undefined.",
+      "`F` must be a SymmetricMatrix, a Float64Array (a diagonal) or a curvature operator { dim, matvec, solve? }; received Object without a matvec function (keys: dim).",
     );
     expect(() => naturalGradient({ dim: -1, matvec: () => g } as unknown as CurvatureOperator, g)).toThrow(
       "`F.dim` must be a positive integer; received -1.",
@@ -247,6 +247,6 @@ describe("naturalGradient and klDivergence for every form", () => {
     expect(() => klDivergence(matvecWrong, g)).toThrow(CallbackResultError);
     const matvecNaN: CurvatureOperator = { dim: 3, matvec: () => Float64Array.of(Number.NaN, 0, 0) };
     expect(() => naturalGradient(matvecNaN, g)).toThrow(NonFiniteError);
-    expect(() => klDivergence(matvecNaN, g)).toThrow("`F.matvec(x)` must be finite; F.matvec(x)[0] is NaN.");
+    expect(() => klDivergence(matvecNaN, g)).toThrow("`F.matvec(delta)` must be finite; F.matvec(delta)[0] is NaN.");
   });
 });

@@ -2,10 +2,7 @@
 // AP[i + j(j+1)/2] = A[i][j] for 0 <= i <= j < dim.
 import { MAX_PAGES, PAGE_BYTES } from "./memory-limits.js";
 
-/**
- * Number of stored entries of a packed dim×dim symmetric matrix.
- * @category Linear algebra
- */
+/** Number of stored entries of a packed dim×dim symmetric matrix (unchecked; the public one is in packed-layout-checked.ts). */
 export function packedLength(dim: number): number {
   return (dim * (dim + 1)) / 2;
 }
@@ -23,10 +20,7 @@ export function packedDiagonalIndex(j: number): number {
   return (j * (j + 3)) / 2;
 }
 
-/**
- * Position of A[i][j] (either triangle) in packed 'U' storage.
- * @category Linear algebra
- */
+/** Position of A[i][j] (either triangle) in packed 'U' storage (unchecked; the public one is in packed-layout-checked.ts). */
 export function packedIndex(i: number, j: number): number {
   return i <= j ? packedColumnStart(j) + i : packedColumnStart(i) + j;
 }

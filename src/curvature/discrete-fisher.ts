@@ -1,6 +1,8 @@
 // The exact (expected) Fisher of a model with a discrete output: Σ_i Σ_k p_ik s_ik s_ikᵀ
 // is one weighted rank-k update over the n·K (sample, outcome) rows, weights p_ik.
 
+import { EmptyMeanError } from "../base/errors.js";
+import { packedLength } from "../base/packed-layout.js";
 import { assertDim, assertFloat64Array, assertOptions, reductionOf } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
@@ -49,6 +51,7 @@ function checkProbabilities(probabilities: Float64Array, n: number, outcomes: nu
  * @throws {RangeError} on a bad dim or outcomes, lengths that do not match, a probability
  *   outside [0, 1] or a sample whose probabilities do not sum to 1 within 1e-9·outcomes.
  * @throws {NonFiniteError} naming the row (i·outcomes + k) and column of a non-finite score.
+ * @throws {EmptyMeanError} for `reduction: "mean"` of no samples; a sum of no samples is the zero matrix.
  * @category Curvature
  */
 export function discreteExpectedFisher(
@@ -65,9 +68,9 @@ export function discreteExpectedFisher(
   assertOptions("options", options);
   const reduction = reductionOf(options?.reduction, "sum");
   const rt = runtimeOf(options?.runtime);
-  if (probabilities.length === 0 || probabilities.length % outcomes !== 0) {
+  if (probabilities.length % outcomes !== 0) {
     throw new RangeError(
-      `\`probabilities\` must be row-major n × outcomes (${outcomes}) with n ≥ 1; received length ${probabilities.length}.`,
+      `\`probabilities\` must be row-major n × outcomes (${outcomes}); received length ${probabilities.length}.`,
     );
   }
   const n = probabilities.length / outcomes;
@@ -77,6 +80,11 @@ export function discreteExpectedFisher(
     );
   }
   checkProbabilities(probabilities, n, outcomes);
+  // A sum of nothing is zero; a mean of nothing does not exist.
+  if (n === 0) {
+    if (reduction === "mean") throw new EmptyMeanError("the mean expected Fisher", "there are no samples (n = 0)");
+    return SymmetricMatrix.adopt(new Float64Array(packedLength(dim)), dim, rt);
+  }
   const request = { weights: probabilities, divisor: reduction === "mean" ? n : 1, argument: "outcomeScores" };
   return SymmetricMatrix.adopt(scoreMoment(rt, outcomeScores, dim, request), dim, rt);
 }

@@ -33,9 +33,16 @@ export function curvatureDim(name: string, F: unknown): number {
     assertAllFinite(name, F);
     return F.length;
   }
+  const what = `\`${name}\` must be a SymmetricMatrix, a Float64Array (a diagonal) or a curvature operator { dim, matvec, solve? }`;
   if (typeof F !== "object" || F === null || Array.isArray(F) || ArrayBuffer.isView(F)) {
+    throw new TypeError(`${what}; received ${describeValue(F)}.`);
+  }
+  // A plain object with packed entries, or anything else without a product, is no curvature:
+  // say what one is, rather than fail later inside a call it lacks.
+  if (typeof (F as { matvec?: unknown }).matvec !== "function") {
+    const keys = Object.keys(F).slice(0, 6).join(", ");
     throw new TypeError(
-      `\`${name}\` must be a SymmetricMatrix, a Float64Array (a diagonal) or a curvature operator { dim, matvec, solve? }; received ${describeValue(F)}.`,
+      `${what}; received ${describeValue(F)} without a matvec function (keys: ${keys || "none"}). Wrap packed entries with SymmetricMatrix.fromPacked(packed, dim).`,
     );
   }
   assertOperator(name, F);
@@ -110,7 +117,8 @@ export function klDivergence(F: Curvature, delta: Float64Array): number {
   assertLength("delta", delta, dim, "F.dim");
   assertAllFinite("delta", delta);
   if (F instanceof SymmetricMatrix) return 0.5 * F.quadraticForm(delta);
-  const y = F instanceof Float64Array ? F.map((d, i) => d * (delta[i] as number)) : applyOperator("F", F, delta);
+  const y =
+    F instanceof Float64Array ? F.map((d, i) => d * (delta[i] as number)) : applyOperator("F", F, delta, "delta");
   let sum = 0;
   for (let i = 0; i < dim; i++) sum += (delta[i] as number) * (y[i] as number);
   return 0.5 * sum;

@@ -45,11 +45,11 @@ export function assertOperator(name: string, value: unknown): asserts value is C
 
 /**
  * C x through a (possibly user-written) operator, with its result checked: a Float64Array of
- * length dim, every entry finite.
+ * length dim, every entry finite. `xName` is how errors name the vector (the caller's argument).
  * @throws {CallbackResultError} on a wrong type or length. @throws {NonFiniteError} on a NaN or ±Infinity.
  */
-export function applyOperator(name: string, operator: CurvatureOperator, x: Float64Array): Float64Array {
-  return checkedResult(`${name}.matvec(x)`, operator.matvec(x), operator.dim);
+export function applyOperator(name: string, operator: CurvatureOperator, x: Float64Array, xName = "x"): Float64Array {
+  return checkedResult(`${name}.matvec(${xName})`, operator.matvec(x), operator.dim);
 }
 
 /**

@@ -25,6 +25,9 @@ const BACKENDS: readonly BackendName[] = ["wasm-relaxed-simd", "wasm-simd", "was
 /** The default runtime of each backend, made once; init() picks one of them. */
 const defaults = new Map<BackendName, Promise<Runtime>>();
 let active: Runtime | undefined;
+/** Calls of init() so far, and the latest call whose runtime became the default. */
+let calls = 0;
+let activeCall = 0;
 
 /**
  * The backends this engine can run, fastest first.
@@ -59,20 +62,28 @@ async function instantiateRuntime(name: BackendName): Promise<Runtime> {
 /**
  * Compiles and instantiates a backend (once; later calls reuse it) and makes it the
  * default runtime: the one that objects and functions use when no `{ runtime }` is
- * passed. Resolves to its name.
+ * passed. Resolves to its name. When calls overlap, the default is the backend of the last
+ * call made (of those that succeed), whatever order they finish in.
  * @throws {RangeError} when `backend` is not a known name.
  * @throws {BackendUnavailableError} when the engine cannot run the requested backend.
  * @category Engine
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
   const name = chooseBackend(options);
+  const call = ++calls;
   let pending = defaults.get(name);
   if (!pending) {
     pending = instantiateRuntime(name);
     defaults.set(name, pending);
     pending.catch(() => defaults.delete(name));
   }
-  active = await pending;
+  const runtime = await pending;
+  // The last call wins: an earlier call whose backend compiles more slowly must not
+  // replace the default that a later one already set.
+  if (call > activeCall) {
+    active = runtime;
+    activeCall = call;
+  }
   return name;
 }
 

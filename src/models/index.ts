@@ -57,9 +57,20 @@ function maximumLikelihoodVariance(design: Design, rt: Runtime): number {
   }
   const fitted = linearPredictor(design, beta);
   let rss = 0;
-  for (let i = 0; i < n; i++) rss += ((y[i] as number) - (fitted[i] as number)) ** 2;
-  if (!(rss > 0))
-    throw new RangeError("`y` is fitted exactly by X (zero residuals), so σ² = RSS/n is 0; pass options.variance.");
+  let largest = 0;
+  for (let i = 0; i < n; i++) {
+    rss += ((y[i] as number) - (fitted[i] as number)) ** 2;
+    largest = Math.max(largest, Math.abs(y[i] as number));
+  }
+  // Residuals of an exact fit are rounding errors, not zeros: an RMS residual within a few
+  // rounding units of the largest |y| per column of the fit is an exact fit, whose σ² would
+  // be noise of the arithmetic.
+  const roundingLevel = 16 * Number.EPSILON * p * largest;
+  if (!(Math.sqrt(rss / n) > roundingLevel)) {
+    throw new RangeError(
+      `\`y\` is fitted exactly by X (residuals at the level of rounding, RMS ${Math.sqrt(rss / n)}), so σ² = RSS/n has no meaningful estimate; pass options.variance.`,
+    );
+  }
   return rss / n;
 }
 
