@@ -2,6 +2,7 @@
 // now a typed error naming the argument, or the documented value.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  conjugateGradient,
   discreteExpectedFisher,
   EmptyMeanError,
   init,
@@ -11,6 +12,7 @@ import {
   packedIndex,
   packedLength,
   SymmetricMatrix,
+  topEigenvalues,
 } from "../src/index.js";
 import { BACKENDS } from "./helpers/backends.js";
 
@@ -61,6 +63,40 @@ describe("curvature arguments", () => {
     expect(() => klDivergence(F, [1, 2] as never)).toThrow(/`delta`/);
     const diagonal = new Float64Array([1, 2]);
     expect(() => klDivergence(diagonal, new Float64Array(3))).toThrow(/`delta`/);
+  });
+});
+
+describe("every tolerance is a finite number >= 0", () => {
+  const a = new Float64Array([1, 2, 3, 4]); // not symmetric
+  const spd = SymmetricMatrix.fromPacked(new Float64Array([2, 0.5, 1]), 2);
+  const b = new Float64Array([1, 1]);
+  const calls: [string, (tolerance: unknown) => unknown][] = [
+    ["options.symmetryTolerance", (t) => SymmetricMatrix.fromDense(a, 2, { symmetryTolerance: t as number })],
+    ["options.tolerance", (t) => spd.rank({ tolerance: t as number })],
+    ["options.tolerance", (t) => conjugateGradient(spd, b, { tolerance: t as number })],
+    ["options.tolerance", (t) => topEigenvalues(spd, 1, { tolerance: t as number })],
+  ];
+  it.each([
+    [Number.NaN, RangeError],
+    ["x", TypeError],
+    [Number.POSITIVE_INFINITY, RangeError],
+    [-1, RangeError],
+    [null, TypeError],
+  ])("%j is a %o naming the option", (tolerance, kind) => {
+    for (const [name, call] of calls) {
+      expect(() => call(tolerance)).toThrow(kind);
+      expect(() => call(tolerance)).toThrow(`\`${name}\``);
+    }
+  });
+
+  it("a negative symmetry tolerance no longer reaches the garbled 'a[0][0] = 1 but a[0][0] = 1'", () => {
+    expect(() => SymmetricMatrix.fromDense(new Float64Array([1, 0, 0, 1]), 2, { symmetryTolerance: -1 })).toThrow(
+      "`options.symmetryTolerance` must be a finite non-negative number; received -1.",
+    );
+  });
+
+  it("a large finite tolerance accepts an asymmetric matrix, as documented", () => {
+    expect(SymmetricMatrix.fromDense(a, 2, { symmetryTolerance: Number.MAX_VALUE }).get(0, 1)).toBe(2);
   });
 });
 

@@ -142,13 +142,22 @@ export function reductionOf(value: unknown, fallback: Reduction): Reduction {
 }
 
 /**
- * A tolerance of a symmetry check: finite and non-negative. A NaN or infinite one would
- * let any asymmetry through, since |A[i][j] − A[j][i]| > NaN is never true.
+ * Every tolerance option: a finite number, ≥ 0 (or > 0 when `positive`). A NaN or infinite one
+ * would turn a check off silently (|A[i][j] − A[j][i]| > NaN is never true): a caller who
+ * wants no check says so with a large finite tolerance, e.g. Number.MAX_VALUE.
+ * @throws {TypeError} for a non-number. @throws {RangeError} for NaN, ±Infinity or a negative (or zero) number.
  */
-export function assertSymmetryTolerance(name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || !(value >= 0 && value < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(`\`${name}\` must be a finite non-negative number; received ${describeValue(value)}.`);
+export function assertTolerance(name: string, value: unknown, positive = false): asserts value is number {
+  const kind = positive ? "a finite positive number" : "a finite non-negative number";
+  if (typeof value !== "number") throw new TypeError(`\`${name}\` must be ${kind}; received ${describeValue(value)}.`);
+  if (!(value >= 0 && value < Number.POSITIVE_INFINITY) || (positive && value === 0)) {
+    throw new RangeError(`\`${name}\` must be ${kind}; received ${describeValue(value)}.`);
   }
+}
+
+/** A tolerance of a symmetry check (see assertTolerance). */
+export function assertSymmetryTolerance(name: string, value: unknown): asserts value is number {
+  assertTolerance(name, value);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   assertLength,
   assertOptions,
   assertPositiveInteger,
+  assertTolerance,
   dampingOf,
   describeValue,
 } from "../base/validate.js";
@@ -82,12 +83,8 @@ const DEFAULT_TOLERANCE = 1e-10;
 export function cgSettingsOf(options: ConjugateGradientOptions | undefined, dim: number): CgSettings {
   assertOptions("options", options);
   const damping = dampingOf(options);
-  const tolerance = options?.tolerance ?? DEFAULT_TOLERANCE;
-  if (typeof tolerance !== "number" || !(tolerance > 0 && tolerance < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(
-      `\`options.tolerance\` must be a finite positive number; received ${describeValue(tolerance)}.`,
-    );
-  }
+  const tolerance = options?.tolerance === undefined ? DEFAULT_TOLERANCE : options.tolerance;
+  assertTolerance("options.tolerance", tolerance, true);
   const maxIterations = options?.maxIterations ?? 10 * dim;
   assertPositiveInteger("options.maxIterations", maxIterations);
   const x0 = options?.x0;

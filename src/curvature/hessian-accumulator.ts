@@ -94,7 +94,7 @@ export class HessianAccumulator {
     const k = hessians.length / size;
     const weights = options?.weights;
     const total = weights === undefined ? k : weightSum("options.weights", weights, k);
-    const tolerance = options?.symmetryTolerance ?? 1e-10;
+    const tolerance = options?.symmetryTolerance === undefined ? 1e-10 : options.symmetryTolerance;
     assertSymmetryTolerance("options.symmetryTolerance", tolerance);
     const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : finiteRows(hessians, size);
     const { rt } = this;

@@ -3,7 +3,7 @@
 // small tridiagonal matrix is solved with the library's eigen-decomposition.
 import { ConvergenceError } from "../base/errors.js";
 import { mulberry32 } from "../base/seeded-random.js";
-import { assertOptions, assertPositiveInteger, describeValue } from "../base/validate.js";
+import { assertOptions, assertPositiveInteger, assertTolerance, describeValue } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { symmetricEigen } from "../linalg/eigen.js";
@@ -94,12 +94,8 @@ export function topEigenvalues(operator: CurvatureOperator, k: number, options?:
   if (maxIterations < k) {
     throw new RangeError(`\`options.maxIterations\` must be at least k (${k}); received ${maxIterations}.`);
   }
-  const tolerance = options?.tolerance ?? DEFAULT_TOLERANCE;
-  if (typeof tolerance !== "number" || !(tolerance > 0 && tolerance < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(
-      `\`options.tolerance\` must be a finite positive number; received ${describeValue(tolerance)}.`,
-    );
-  }
+  const tolerance = options?.tolerance === undefined ? DEFAULT_TOLERANCE : options.tolerance;
+  assertTolerance("options.tolerance", tolerance, true);
   const runtime = runtimeOf(options?.runtime);
   return lanczosCore(operator, { k, seed, maxIterations, tolerance, runtime });
 }

@@ -18,6 +18,7 @@ import {
   assertLength,
   assertOptions,
   assertSymmetryTolerance,
+  assertTolerance,
   dampingOf,
   describeValue,
   vectorCount,
@@ -153,7 +154,7 @@ export class SymmetricMatrix {
     assertAllFinite("a", a);
     assertOptions("options", options);
     const runtime = boundRuntime(options?.runtime);
-    const tolerance = options?.symmetryTolerance ?? 1e-12;
+    const tolerance = options?.symmetryTolerance === undefined ? 1e-12 : options.symmetryTolerance;
     assertSymmetryTolerance("options.symmetryTolerance", tolerance);
     const asymmetry = findAsymmetry(a, dim, tolerance);
     if (asymmetry !== undefined) {
@@ -338,14 +339,12 @@ export class SymmetricMatrix {
 
   /** The number of eigenvalues with |λ| above the tolerance. @throws {RangeError} on a bad tolerance. */
   rank(options?: RankOptions): number {
+    assertOptions("options", options);
+    // The caller's tolerance is checked before anything is computed, and only when given.
+    if (options?.tolerance !== undefined) assertTolerance("options.tolerance", options.tolerance);
     const values = this.eigenvalues();
     const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const tolerance = options?.tolerance ?? this.dim * Number.EPSILON * largest;
-    if (typeof tolerance !== "number" || !(tolerance >= 0 && tolerance < Number.POSITIVE_INFINITY)) {
-      throw new RangeError(
-        `\`options.tolerance\` must be a finite non-negative number; received ${String(tolerance)}.`,
-      );
-    }
     return values.reduce((n, v) => n + (Math.abs(v) > tolerance ? 1 : 0), 0);
   }
 

@@ -110,7 +110,7 @@ function fitOptions(options: FitOptions | undefined, dim: number) {
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     throw new RangeError(`\`options.maxIterations\` must be a positive integer; received ${maxIterations}.`);
   }
-  const tolerance = options?.tolerance ?? 1e-10;
+  const tolerance = options?.tolerance === undefined ? 1e-10 : options.tolerance;
   if (typeof tolerance !== "number" || !(tolerance > 0 && tolerance < 1)) {
     throw new RangeError(`\`options.tolerance\` must be a number in (0, 1); received ${tolerance}.`);
   }

@@ -136,7 +136,7 @@ export function informationMatrixTest(
       ? layoutOf("options.hessianLayout", options.hessianLayout, "dense")
       : layoutOf("options.layout", options?.layout, "dense");
   const rt = runtimeOf(options?.runtime);
-  const tolerance = options?.symmetryTolerance ?? 1e-10;
+  const tolerance = options?.symmetryTolerance === undefined ? 1e-10 : options.symmetryTolerance;
   assertSymmetryTolerance("options.symmetryTolerance", tolerance);
   assertFloat64Array("hessians", hessians);
   const q = packedLength(dim);
