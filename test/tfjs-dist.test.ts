@@ -15,7 +15,7 @@ it("dist/tfjs.mjs and dist/tfjs.cjs export every value dist/tfjs.d.ts declares",
       .map((name) => name.trim())
       .filter((name) => name !== "" && !name.startsWith("type ")),
   );
-  expect(values).toEqual(expect.arrayContaining(["KfacOptimizer", "kfacPairs"]));
+  expect(values).toEqual(expect.arrayContaining(["KfacOptimizer", "NaturalGradientOptimizer", "kfacPairs"]));
   const esmPath: string = "../dist/tfjs.mjs";
   const esm: Record<string, unknown> = await import(esmPath);
   const cjs: Record<string, unknown> = require("../dist/tfjs.cjs");

@@ -64,19 +64,22 @@ export function kfacPairs(
     return sampledPairs(model, sites, x, predictiveDistributionOf(model), uniformSource(seed));
   }
   const capture = new Capture(sites, { recordGradients: true, gradientScale: 1 });
-  withCapture(capture, () => {
-    const { value, grads } = tfc.variableGrads(() => {
-      const output = model.apply(x, { training: true });
-      const losses = loss(y, Array.isArray(output) ? (output[0] as tf.Tensor) : output);
-      if (losses.rank !== 1 || losses.shape[0] !== x.shape[0]) {
-        throw new RangeError(
-          `\`loss\` must return the per-sample losses, shape [${x.shape[0]}]; it returned shape [${losses.shape.join(", ")}].`,
-        );
-      }
-      return tfc.sum(losses) as tf.Scalar;
-    }, siteVariables(sites));
-    value.dispose();
-    tfc.dispose(grads);
-  });
+  // The outer tidy releases the forward pass's tensors when the loss is refused mid-pass.
+  withCapture(capture, () =>
+    tfc.tidy(() => {
+      const { value, grads } = tfc.variableGrads(() => {
+        const output = model.apply(x, { training: true });
+        const losses = loss(y, Array.isArray(output) ? (output[0] as tf.Tensor) : output);
+        if (losses.rank !== 1 || losses.shape[0] !== x.shape[0]) {
+          throw new RangeError(
+            `\`loss\` must return the per-sample losses, shape [${x.shape[0]}]; it returned shape [${losses.shape.join(", ")}].`,
+          );
+        }
+        return tfc.sum(losses) as tf.Scalar;
+      }, siteVariables(sites));
+      value.dispose();
+      tfc.dispose(grads);
+    }),
+  );
   return readPairs(capture);
 }

@@ -6,4 +6,5 @@ export { type KfacPairsOptions, kfacPairs } from "./custom-loop.js";
 export { UnsupportedModelError } from "./errors.js";
 export { KfacOptimizer, type KfacOptimizerOptions } from "./kfac-optimizer.js";
 export type { LayerPairs } from "./layer-pairs.js";
+export { NaturalGradientOptimizer, type NaturalGradientOptimizerOptions } from "./natural-gradient-optimizer.js";
 export type { PredictiveDistribution } from "./predictive-distribution.js";

@@ -189,9 +189,8 @@ export class KfacOptimizer extends CurvatureOptimizer {
     this.sites.forEach((_, i) => {
       const pair = pairs[i] as LayerPairs;
       const layer = this.curvature[i] as LayerCurvature;
-      layer.running.update(Float64Array.from(pair.activations), Float64Array.from(pair.outputGradients), {
-        decay: this.decay,
-      });
+      // The tensors' Float32Arrays go in as they are: the staging copy widens them exactly.
+      layer.running.update(pair.activations, pair.outputGradients, { decay: this.decay });
       if (refresh) {
         const copy = new KroneckerFactoredFisher(layer.running.inputDim, layer.running.outputDim, {
           bias: layer.running.bias,
