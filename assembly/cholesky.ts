@@ -4,7 +4,7 @@
 // U, and subtract the panel's Gram matrix from the trailing matrix with the same
 // register-tiled rank-k kernel as the empirical Fisher, so nearly all of the d³/3
 // flops run through the SIMD tiles.
-import { axpy, packedRank1, scale } from "./packed-ops";
+import { axpy, scale } from "./packed-ops";
 import { columnStart } from "./packed-index";
 import { syrkScratchBytes, syrkShifted } from "./syrk";
 import { dot } from "./vector";
@@ -135,34 +135,5 @@ export function choleskySolve(u: usize, d: i32, b: usize, nrhs: i32): void {
       store<f64>(p, zj);
       axpy(x, col, j, -zj);
     }
-  }
-}
-
-/**
- * In place: the packed Cholesky factor U (from choleskyPacked) becomes the packed
- * inverse (UᵀU)⁻¹ = W Wᵀ with W = U⁻¹, with no dense copy.
- * First W, column by column: W[j][j] = 1/U[j][j] and W[0..j)[j] = −W[j][j] · W_j U[0..j)[j],
- * where W_j, the inverse of the leading j×j block, is already in place (an upper
- * triangular matrix-vector product done as axpys over contiguous columns).
- * Then W Wᵀ, column by column: the leading j×j block gains w wᵀ for w = W[0..j)[j],
- * and column j is scaled by W[j][j] (the only term of (W Wᵀ)[i][j] not yet added).
- */
-export function choleskyInverse(u: usize, d: i32): void {
-  for (let j: i32 = 0; j < d; j++) {
-    const colj = at(u, 0, j);
-    const wjj = 1.0 / load<f64>(at(u, j, j));
-    store<f64>(at(u, j, j), wjj);
-    // x = W_j x, in place, for x = U[0..j)[j]: x[0..l) += x_l · W[0..l)[l], x_l *= W[l][l].
-    for (let l: i32 = 0; l < j; l++) {
-      const xl = load<f64>(colj + (<usize>l << 3));
-      axpy(colj, at(u, 0, l), l, xl);
-      store<f64>(colj + (<usize>l << 3), xl * load<f64>(at(u, l, l)));
-    }
-    scale(colj, j, -wjj);
-  }
-  for (let j: i32 = 0; j < d; j++) {
-    const colj = at(u, 0, j);
-    if (j > 0) packedRank1(u, j, 1.0, colj);
-    scale(colj, j + 1, load<f64>(at(u, j, j)));
   }
 }

@@ -26,7 +26,7 @@ export function gemmScratchBytes(m: i32, k: i32, n: i32): i32 {
 }
 
 // Rows pc..pc+kc of B (k×n, row-major) into four-column panels at `packed`, `stride` bytes apart.
-function packB(b: usize, n: i32, pc: i32, kc: i32, packed: usize, stride: usize): void {
+export function packB(b: usize, n: i32, pc: i32, kc: i32, packed: usize, stride: usize): void {
   const full = n >> 2;
   const rowBytes = <usize>n << 3;
   for (let p: i32 = 0; p < kc; p++) {
@@ -92,7 +92,7 @@ function addRow(p: usize, lo: v128, hi: v128, cols: i32): void {
 // sweep, as syrk's full tile.
 // @ts-ignore: decorator
 @inline
-function tileSimd(c: usize, rowBytes: usize, rows: i32, cols: i32, ap: usize, bp: usize, kc: i32): void {
+export function tileSimd(c: usize, rowBytes: usize, rows: i32, cols: i32, ap: usize, bp: usize, kc: i32): void {
   let c0lo = f64x2.splat(0), c0hi = f64x2.splat(0);
   let c1lo = f64x2.splat(0), c1hi = f64x2.splat(0);
   let c2lo = f64x2.splat(0), c2hi = f64x2.splat(0);
@@ -129,7 +129,7 @@ function addScalarRow(p: usize, cols: i32, v0: f64, v1: f64, v2: f64, v3: f64): 
   if (cols > 3) store<f64>(p, load<f64>(p, 24) + v3, 24);
 }
 
-function tileScalar(c: usize, rowBytes: usize, rows: i32, cols: i32, ap: usize, bp: usize, kc: i32): void {
+export function tileScalar(c: usize, rowBytes: usize, rows: i32, cols: i32, ap: usize, bp: usize, kc: i32): void {
   let s00: f64 = 0, s01: f64 = 0, s02: f64 = 0, s03: f64 = 0;
   let s10: f64 = 0, s11: f64 = 0, s12: f64 = 0, s13: f64 = 0;
   let s20: f64 = 0, s21: f64 = 0, s22: f64 = 0, s23: f64 = 0;

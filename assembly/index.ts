@@ -1,6 +1,7 @@
 // The kernel ABI: every export takes i32/f64 only; pointers are byte offsets into
 // the one exported memory. Kernels never allocate and never trap on valid input.
-export { choleskyInverse, choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export { choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export { choleskyInverse, choleskyInverseUnblocked, choleskyInverseWorkBytes } from "./cholesky-inverse";
 export { diagonalSquares } from "./diagonal";
 export * from "./eigen";
 export { gemm, gemmScratchBytes } from "./gemm";

@@ -1,8 +1,10 @@
 // The packed inverse (A + λI)⁻¹ end to end, SymmetricMatrix.inverse(): the Cholesky factor and
-// the inverse from it, copies in and out included, on every backend, beside native LAPACK's
-// dpptrf + dpptri on the same matrix (lib/native-lapack.ts, where the machine has it). GFLOP/s
-// with d³ flops (d³/3 for the factor, d³/3 for U⁻¹, d³/3 for U⁻¹U⁻ᵀ), and ms per call.
-import { SymmetricMatrix } from "fisher-wasm";
+// the inverse from it, copies in and out included, on every backend, beside the same on the
+// SIMD builds with the previous, unblocked inverse kernel (the named variant "unblocked
+// inverse", called through the runtime's kernels) and native LAPACK's dpptrf + dpptri on the
+// same matrix (lib/native-lapack.ts, where the machine has it). GFLOP/s with d³ flops (d³/3 for
+// the factor, d³/3 for U⁻¹, d³/3 for U⁻¹U⁻ᵀ), and ms per call.
+import { type Runtime, SymmetricMatrix } from "fisher-wasm";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
 import { nativeLapack } from "./lib/native-lapack.js";
 import { relativeError } from "./lib/relative-error.js";
@@ -15,6 +17,28 @@ const DIMS = QUICK ? [64, 256] : [256, 1024, 2048];
 const TOLERANCE = 1e-10;
 // One plain-TypeScript inverse at d = 1024 takes several seconds; it runs at the smallest size only.
 const JS_MAX_DIM = 256;
+
+/** The runtime's internals the unblocked variant needs (not part of the public API). */
+interface RuntimeInternals {
+  scoped<T>(lengths: readonly number[], body: (...ptrs: number[]) => T): T;
+  write(ptr: number, data: Float64Array): void;
+  read(ptr: number, n: number): Float64Array;
+  kernels: { choleskyInverseUnblocked(u: number, d: number): void };
+}
+
+/** inverse() as it was before the blocked kernel: the factor, then the unblocked kernel on a copy of it. */
+function unblockedInverse(matrix: SymmetricMatrix, runtime: Runtime): () => Float64Array {
+  const internals = runtime as unknown as RuntimeInternals;
+  const d = matrix.dim;
+  return () => {
+    const u = matrix.cholesky().packed;
+    return internals.scoped([u.length], (p) => {
+      internals.write(p, u);
+      internals.kernels.choleskyInverseUnblocked(p, d);
+      return internals.read(p, u.length);
+    });
+  };
+}
 
 interface Contender {
   column: string;
@@ -36,10 +60,19 @@ export async function inverseSuite(): Promise<void> {
   const rows: string[][] = [];
   for (const d of DIMS) {
     const dense = diagonallyDominantSpd(d, d);
-    const contenders: Contender[] = runtimes.map(({ name, runtime }) => {
+    const contenders: Contender[] = [];
+    for (const { name, runtime } of runtimes) {
       const matrix = SymmetricMatrix.fromDense(dense, d, { runtime });
-      return { column: name, skip: name === "js" && d > JS_MAX_DIM, matrix, run: () => matrix.inverse().packed };
-    });
+      contenders.push({
+        column: name,
+        skip: name === "js" && d > JS_MAX_DIM,
+        matrix,
+        run: () => matrix.inverse().packed,
+      });
+      if (name === "wasm-simd" || name === "wasm-relaxed-simd") {
+        contenders.push({ column: `${name}, unblocked inverse`, matrix, run: unblockedInverse(matrix, runtime) });
+      }
+    }
     const simd = contenders.find((c) => c.column === "wasm-simd");
     if (!simd) fail("the wasm-simd backend, the reference, is not available in this engine.");
     const reference = simd.run();

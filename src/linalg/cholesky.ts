@@ -44,9 +44,10 @@ export class CholeskyFactor {
   inverse(): Float64Array {
     const { rt } = this;
     const p = packedLength(this.dim);
-    return rt.scoped([p], (u) => {
+    const workLength = Math.ceil(rt.kernels.choleskyInverseWorkBytes(this.dim) / 8);
+    return rt.scoped([p, workLength], (u, work) => {
       rt.write(u, this.packed);
-      rt.kernels.choleskyInverse(u, this.dim);
+      rt.kernels.choleskyInverse(u, this.dim, work);
       return rt.read(u, p);
     });
   }

@@ -5,6 +5,33 @@ import type { LinalgKernels } from "../linalg-kernels.js";
 const col = (j: number): number => (j * (j + 1)) / 2;
 
 export function createJsLinalgKernels(f64: () => Float64Array): LinalgKernels {
+  // The textbook inverse, behind both choleskyInverse and choleskyInverseUnblocked: the result
+  // the blocked WebAssembly kernel computes, by the plain algorithm.
+  function inverse(u: number, d: number): void {
+    const m = f64();
+    const at = (i: number, j: number): number => u / 8 + col(j) + i;
+    // W = U⁻¹ by columns: W[j][j] = 1/U[j][j], W[i][j] = −W[j][j] Σ_{i<=l<j} W[i][l] U[l][j].
+    for (let j = 0; j < d; j++) {
+      const wjj = 1 / (m[at(j, j)] as number);
+      const x = Array.from({ length: j }, (_, i) => m[at(i, j)] as number);
+      for (let i = 0; i < j; i++) {
+        let s = 0;
+        for (let l = i; l < j; l++) s += (m[at(i, l)] as number) * (x[l] as number);
+        m[at(i, j)] = -wjj * s;
+      }
+      m[at(j, j)] = wjj;
+    }
+    // (W Wᵀ)[i][j] = Σ_{l>=j} W[i][l] W[j][l] for i <= j, reading only W (columns at or after j).
+    const w = Array.from({ length: (d * (d + 1)) / 2 }, (_, k) => m[u / 8 + k] as number);
+    for (let j = 0; j < d; j++) {
+      for (let i = 0; i <= j; i++) {
+        let s = 0;
+        for (let l = j; l < d; l++) s += (w[col(l) + i] as number) * (w[col(l) + j] as number);
+        m[at(i, j)] = s;
+      }
+    }
+  }
+
   return {
     choleskyWorkBytes: () => 0,
 
@@ -45,30 +72,11 @@ export function createJsLinalgKernels(f64: () => Float64Array): LinalgKernels {
       }
     },
 
-    choleskyInverse(u, d) {
-      const m = f64();
-      const at = (i: number, j: number): number => u / 8 + col(j) + i;
-      // W = U⁻¹ by columns: W[j][j] = 1/U[j][j], W[i][j] = −W[j][j] Σ_{i<=l<j} W[i][l] U[l][j].
-      for (let j = 0; j < d; j++) {
-        const wjj = 1 / (m[at(j, j)] as number);
-        const x = Array.from({ length: j }, (_, i) => m[at(i, j)] as number);
-        for (let i = 0; i < j; i++) {
-          let s = 0;
-          for (let l = i; l < j; l++) s += (m[at(i, l)] as number) * (x[l] as number);
-          m[at(i, j)] = -wjj * s;
-        }
-        m[at(j, j)] = wjj;
-      }
-      // (W Wᵀ)[i][j] = Σ_{l>=j} W[i][l] W[j][l] for i <= j, reading only W (columns at or after j).
-      const w = Array.from({ length: (d * (d + 1)) / 2 }, (_, k) => m[u / 8 + k] as number);
-      for (let j = 0; j < d; j++) {
-        for (let i = 0; i <= j; i++) {
-          let s = 0;
-          for (let l = j; l < d; l++) s += (w[col(l) + i] as number) * (w[col(l) + j] as number);
-          m[at(i, j)] = s;
-        }
-      }
-    },
+    choleskyInverseWorkBytes: () => 0,
+
+    choleskyInverse: (u, d, _work) => inverse(u, d),
+
+    choleskyInverseUnblocked: inverse,
 
     packedMatvec(ap, d, x, y) {
       const m = f64();
