@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { fail, QUICK } from "./harness.js";
 
 /** The LAPACK calls the harness times (see bench/native/lapack.c). */
-export type LapackOperation = "pptrf" | "pptrf-pptri" | "syevd-vectors" | "syevd-values" | "sytrd";
+export type LapackOperation = "pptrf" | "pptrf-pptri" | "syevd-vectors" | "syevd-values" | "sytrd" | "syrk";
 
 /** A native timing: mean seconds per call, Benchmark.js-style relative margin of error (percent), the samples. */
 export interface NativeTiming {
@@ -20,7 +20,7 @@ export interface NativeTiming {
   sample: number[];
   /**
    * The first call's result: pptrf the packed factor U, pptrf-pptri the packed inverse,
-   * syevd-* the eigenvalues ascending, sytrd the diagonal then the off-diagonal of T.
+   * syevd-* the eigenvalues ascending, sytrd the diagonal then the off-diagonal of T, syrk the packed sum Sᵀ S.
    */
   result: Float64Array;
 }
@@ -28,7 +28,10 @@ export interface NativeTiming {
 export interface NativeLapack {
   /** The column label, e.g. "LAPACK (OpenBLAS 0.3.21, 1 thread)". */
   readonly label: string;
-  /** Times `operation` on the packed 'U' matrix of dimension d (the input is copied afresh for every call, as fisher-wasm's calls copy it in). */
+  /**
+   * Times `operation` on the packed 'U' matrix of dimension d (the input is copied afresh for every call, as
+   * fisher-wasm's calls copy it in); for "syrk", on the row-major N × d scores (read in place, the result reused).
+   */
   time(operation: LapackOperation, packed: Float64Array, d: number): NativeTiming;
 }
 

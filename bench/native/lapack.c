@@ -10,10 +10,15 @@
  *            syevd-vectors  eigenvalues and eigenvectors by divide and conquer (dsyevd, 'V')
  *            syevd-values   eigenvalues only (dsyevd, 'N')
  *            sytrd          Householder reduction to tridiagonal form (dsytrd)
- *   input    d(d+1)/2 little-endian f64: the matrix in packed 'U' storage (column-major upper)
+ *            syrk           the BLAS rank-k update C = Sᵀ S of N score rows (dsyrk), the sum
+ *                           that empiricalFisher computes; C is reused across calls, as
+ *                           fisher-wasm's `{ out }`
+ *   input    d(d+1)/2 little-endian f64: the matrix in packed 'U' storage (column-major upper);
+ *            for syrk the N × d scores, row-major (N from the file's length)
  *   output   written once, from the first (untimed) call: pptrf the packed factor U,
  *            pptrf-pptri the packed inverse, syevd-* the d eigenvalues ascending, sytrd the
- *            d diagonal then the d - 1 off-diagonal entries of the tridiagonal matrix
+ *            d diagonal then the d - 1 off-diagonal entries of the tridiagonal matrix, syrk
+ *            the packed 'U' sum Sᵀ S
  * Prints one JSON line: {"library": ..., "op": ..., "d": ..., "seconds": [per-call seconds of
  * each sample]}. Every call starts from a fresh copy of the input (the routines work in
  * place), as fisher-wasm's calls copy their input in; the copy is timed with the call.
@@ -26,11 +31,14 @@
 #include <string.h>
 #include <time.h>
 
-/* OpenBLAS's own entry points (declared in its cblas.h, which is not needed otherwise). */
+/* OpenBLAS's own entry points (declared in its cblas.h, which is not needed otherwise), and the
+ * Fortran BLAS dsyrk. */
+extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
+                   const double *a, const int *lda, const double *beta, double *c, const int *ldc);
 extern void openblas_set_num_threads(int num_threads);
 extern char *openblas_get_config(void);
 
-enum op { PPTRF, PPTRF_PPTRI, SYEVD_VECTORS, SYEVD_VALUES, SYTRD };
+enum op { PPTRF, PPTRF_PPTRI, SYEVD_VECTORS, SYEVD_VALUES, SYTRD, SYRK };
 
 struct problem {
   enum op op;
@@ -42,6 +50,8 @@ struct problem {
   double *work;
   lapack_int *iwork;
   lapack_int lwork, liwork;
+  const double *scores; /* syrk: the N × d rows, which column-major are the d × N matrix Sᵀ */
+  int rows;
 };
 
 static double now(void) {
@@ -83,6 +93,13 @@ static void run(struct problem *p) {
                                  p->work, p->lwork, p->iwork, p->liwork);
       if (info != 0) die("dsyevd", info);
       break;
+    case SYRK: {
+      /* C (d × d, column-major upper) = Sᵀ S: dsyrk of the d × N matrix Sᵀ, no transpose. */
+      const int n = (int)d, k = p->rows;
+      const double one = 1, zero = 0;
+      dsyrk_("U", "N", &n, &k, &one, p->scores, &n, &zero, p->a, &n);
+      break;
+    }
     case SYTRD:
       memcpy(p->a, p->dense, (size_t)d * (size_t)d * sizeof(double));
       info = LAPACKE_dsytrd_work(LAPACK_COL_MAJOR, 'U', d, p->a, d, p->w, p->e, p->tau, p->work, p->lwork);
@@ -114,8 +131,8 @@ static void allocateWork(struct problem *p) {
 }
 
 static int parseOp(const char *name, enum op *op) {
-  static const char *names[] = {"pptrf", "pptrf-pptri", "syevd-vectors", "syevd-values", "sytrd"};
-  for (int i = 0; i < 5; i++) {
+  static const char *names[] = {"pptrf", "pptrf-pptri", "syevd-vectors", "syevd-values", "sytrd", "syrk"};
+  for (int i = 0; i < 6; i++) {
     if (strcmp(name, names[i]) == 0) {
       *op = (enum op)i;
       return 1;
@@ -131,6 +148,8 @@ static void writeOutput(const char *path, const struct problem *p) {
   size_t ok = 1;
   if (p->op == PPTRF || p->op == PPTRF_PPTRI) {
     ok = fwrite(p->a, sizeof(double), d * (d + 1) / 2, f) == d * (d + 1) / 2;
+  } else if (p->op == SYRK) {
+    for (size_t j = 0; j < d && ok; j++) ok = fwrite(p->a + j * d, sizeof(double), j + 1, f) == j + 1;
   } else {
     ok = fwrite(p->w, sizeof(double), d, f) == d;
     if (p->op == SYTRD && d > 1) ok = ok && fwrite(p->e, sizeof(double), d - 1, f) == d - 1;
@@ -142,7 +161,8 @@ int main(int argc, char **argv) {
   struct problem p;
   memset(&p, 0, sizeof p);
   if (argc != 6 || !parseOp(argv[1], &p.op) || atol(argv[2]) < 1) {
-    fprintf(stderr, "usage: lapack pptrf|pptrf-pptri|syevd-vectors|syevd-values|sytrd <d> <input> <output> <min-seconds>\n");
+    fprintf(stderr,
+            "usage: lapack pptrf|pptrf-pptri|syevd-vectors|syevd-values|sytrd|syrk <d> <input> <output> <min-seconds>\n");
     return 1;
   }
   openblas_set_num_threads(1);
@@ -150,13 +170,26 @@ int main(int argc, char **argv) {
   double minSeconds = atof(argv[5]);
   size_t d = (size_t)p.d, packed = d * (d + 1) / 2;
 
-  double *input = allocate(packed * sizeof(double));
   FILE *f = fopen(argv[3], "rb");
-  if (!f || fread(input, sizeof(double), packed, f) != packed) die("reading the input", 0);
+  if (!f) die("opening the input", 0);
+  if (p.op == SYRK) {
+    /* The scores are the whole file: N rows of d. */
+    if (fseek(f, 0, SEEK_END) != 0) die("sizing the input", 0);
+    size_t values = (size_t)ftell(f) / sizeof(double);
+    rewind(f);
+    if (values == 0 || values % d != 0) die("reading the input: not whole rows of d", (long)values);
+    double *scores = allocate(values * sizeof(double));
+    if (fread(scores, sizeof(double), values, f) != values) die("reading the input", 0);
+    p.scores = scores;
+    p.rows = (int)(values / d);
+    packed = 0;
+  }
+  double *input = allocate((packed > 0 ? packed : 1) * sizeof(double));
+  if (packed > 0 && fread(input, sizeof(double), packed, f) != packed) die("reading the input", 0);
   fclose(f);
   p.packed = input;
   p.dense = allocate(d * d * sizeof(double));
-  for (size_t j = 0; j < d; j++) {
+  for (size_t j = 0; j < (p.op == SYRK ? 0 : d); j++) {
     for (size_t i = 0; i <= j; i++) {
       double v = input[j * (j + 1) / 2 + i];
       p.dense[i + j * d] = v;
