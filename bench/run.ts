@@ -6,6 +6,7 @@ import { eigenSuite } from "./eigen.js";
 import { fisherSuite } from "./fisher.js";
 import { inverseSuite } from "./inverse.js";
 import { kfacSuite } from "./kfac.js";
+import { kfacStepSuite } from "./kfac-step.js";
 import { fail } from "./lib/harness.js";
 import { ensureRelaxedSimd } from "./lib/relaxed-simd.js";
 import { lowRankSuite } from "./low-rank.js";
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   eigen: eigenSuite,
   models: modelsSuite,
   kfac: kfacSuite,
+  "kfac-step": kfacStepSuite,
   "low-rank": lowRankSuite,
   diagonal: diagonalSuite,
 };

@@ -1,6 +1,7 @@
 // The optimisers of the comparison, each with the network it trains. Every one starts from the
 // same seeded weights of its architecture and sees the same batches in the same order.
 import type * as tfjs from "@tensorflow/tfjs";
+import { KfacOptimizer } from "fisher-wasm/tfjs";
 import type { Architecture } from "./network.js";
 
 /** One optimiser of the comparison. */
@@ -15,6 +16,15 @@ export interface Contender {
   /** The optimiser for a freshly built model of `architecture`. */
   optimizer(tf: typeof tfjs, model: tfjs.LayersModel): tfjs.Optimizer;
 }
+
+/** K-FAC with its default options: learning rate 0.05, damping 0.01, decay 0.95, sampled Fisher, inverses every 10 steps. */
+export const KFAC: Contender = {
+  id: "kfac",
+  label: "K-FAC (fisher-wasm)",
+  architecture: "mlp",
+  colour: "#1b9e77",
+  optimizer: (_tf, model) => new KfacOptimizer(model, { seed: 3 }),
+};
 
 /** Adam with tfjs's default step 1e-3 and moments (0.9, 0.999). */
 export const ADAM: Contender = {
@@ -35,4 +45,4 @@ export const SGD: Contender = {
 };
 
 /** Every contender, in the order the table lists them. */
-export const CONTENDERS: Contender[] = [ADAM, SGD];
+export const CONTENDERS: Contender[] = [KFAC, ADAM, SGD];
