@@ -111,10 +111,10 @@ export async function kfacStepSuite(): Promise<void> {
   const refresh = await medianMs(() => {
     for (const f of frozen) f.dispose();
     frozen = running.map((r) => new KroneckerFactoredFisher(r.inputDim, r.outputDim, { bias: r.bias }).merge(r));
-    frozen.forEach((f, i) => f.solve(layerGradients[i] as Float64Array, { damping: DAMPING }));
+    for (const [i, f] of frozen.entries()) f.solve(layerGradients[i] as Float64Array, { damping: DAMPING });
   });
   const solves = await medianMs(() => {
-    frozen.forEach((f, i) => f.solve(layerGradients[i] as Float64Array, { damping: DAMPING }));
+    for (const [i, f] of frozen.entries()) f.solve(layerGradients[i] as Float64Array, { damping: DAMPING });
   });
   const phaseSum = forwardBackward + sampledPass + factorUpdates + solves + refresh / INVERSE_EVERY;
 
