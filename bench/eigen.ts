@@ -7,7 +7,6 @@
 // its phases. Prints ms per call as markdown tables (also written to bench/results/eigen.md).
 import type Benchmark from "benchmark";
 import { type BackendName, SymmetricMatrix } from "fisher-wasm";
-import { mulberry32 } from "../tools/seeded-random.js";
 import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
 import { eigenPhases, eighByQL, sourceRuntime } from "./lib/eigen-phases.js";
 import { fail, measure, QUICK, SKIPPED, timeOnce } from "./lib/harness.js";
@@ -15,6 +14,7 @@ import { type LapackOperation, nativeLapack } from "./lib/native-lapack.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
 import { type BackendRuntime, backendRuntimes, runtimeOf } from "./lib/runtimes.js";
+import { fisherLikeSpd } from "./lib/spd-matrices.js";
 import { mlMatrixEigenvalues } from "./peers/ml-matrix.js";
 
 const DIMS = QUICK ? [64, 128] : [256, 512, 1024];
@@ -48,23 +48,6 @@ const COLUMNS: Column[] = [
   { column: "js eigh", backend: "js", valuesOnly: false, maxDim: JS_MAX_DIM },
   { column: "ml-matrix eigh", valuesOnly: false, maxDim: ML_MATRIX_MAX_DIM },
 ];
-
-/** Seeded SPD matrix B Bᵀ / d + I (B uniform on (−1, 1)): a Fisher-like spread of eigenvalues. */
-function spd(d: number, seed: number): Float64Array {
-  const next = mulberry32(seed);
-  const b = Float64Array.from({ length: d * d }, () => 2 * next() - 1);
-  const dense = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = 0;
-      for (let k = 0; k < d; k++) sum += b[i * d + k] * b[j * d + k];
-      const v = sum / d + (i === j ? 1 : 0);
-      dense[i * d + j] = v;
-      dense[j * d + i] = v;
-    }
-  }
-  return dense;
-}
 
 /** The matrix in packed 'U' storage, as the native harness takes it. */
 function packedOf(dense: Float64Array, d: number, runtimes: readonly BackendRuntime[]): Float64Array {
@@ -122,7 +105,7 @@ export async function eigenSuite(): Promise<void> {
   const rows: string[][] = [];
   const phaseRows: string[][] = [];
   for (const d of DIMS) {
-    const dense = spd(d, d);
+    const dense = fisherLikeSpd(d, d);
     const cells = [`${d}`];
     const timings = new Map<string, Benchmark.Stats>();
     let reference: Float64Array | undefined;

@@ -15,3 +15,20 @@ export function diagonallyDominantSpd(d: number, seed: number): Float64Array {
   }
   return dense;
 }
+
+/** Seeded SPD matrix B Bᵀ / d + I (B uniform on (−1, 1)): a Fisher-like spread of eigenvalues. */
+export function fisherLikeSpd(d: number, seed: number): Float64Array {
+  const next = mulberry32(seed);
+  const b = Float64Array.from({ length: d * d }, () => 2 * next() - 1);
+  const dense = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += b[i * d + k] * b[j * d + k];
+      const v = sum / d + (i === j ? 1 : 0);
+      dense[i * d + j] = v;
+      dense[j * d + i] = v;
+    }
+  }
+  return dense;
+}

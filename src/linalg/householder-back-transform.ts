@@ -9,19 +9,24 @@
 import { packedIndex } from "../base/packed-layout.js";
 import type { Runtime } from "../engine/runtime.js";
 
-/** Reflectors per block reflector (measured against 32 and 96 at d = 512 and 1024). */
-export const BLOCK = 64;
+/**
+ * Reflectors per block reflector. bench/eigen-tuning.ts on wasm-simd (2-core AMD EPYC, Node 20)
+ * timed 32, 48, 64 and 96: 32 was the fastest at d = 256 and 512 (5.3 and 34.0 ms against 6.7
+ * and 38.3 ms for 64) and within 3% of the fastest at d = 1024.
+ */
+export const BLOCK = 32;
 
-/** The f64 regions applyReflectors needs, for dimension d. */
-export function backTransformLengths(d: number): number[] {
-  const b = Math.min(BLOCK, Math.max(d - 1, 1));
+/** The f64 regions applyReflectors needs, for dimension d and blocks of `block` reflectors. */
+export function backTransformLengths(d: number, block = BLOCK): number[] {
+  const b = Math.min(block, Math.max(d - 1, 1));
   return [b * d, d * b, b * b, b * b, b * d, b * d];
 }
 
 /**
  * Z ← Q Z in place for the row-major d×d matrix at byte offset z, Q the product of the
  * reflectors of tridiagonalize (vectors in the packed array ap, scales in tau; host copies).
- * regions: byte offsets of regions of the lengths backTransformLengths(d), in that order.
+ * regions: byte offsets of regions of the lengths backTransformLengths(d, block), in that order.
+ * block: reflectors per block reflector (BLOCK unless a benchmark tunes it).
  */
 export function applyReflectors(
   rt: Runtime,
@@ -30,12 +35,13 @@ export function applyReflectors(
   d: number,
   z: number,
   regions: readonly number[],
+  block = BLOCK,
 ): void {
   const [wtPtr, wPtr, gramPtr, tPtr, yPtr, tyPtr] = regions as [number, number, number, number, number, number];
   const scratchBytes = Math.max(
-    rt.kernels.gemmScratchBytes(BLOCK, d, d),
-    rt.kernels.gemmScratchBytes(d, BLOCK, d),
-    rt.kernels.gemmScratchBytes(BLOCK, d, BLOCK),
+    rt.kernels.gemmScratchBytes(block, d, d),
+    rt.kernels.gemmScratchBytes(d, block, d),
+    rt.kernels.gemmScratchBytes(block, d, block),
   );
   const scratch = rt.alloc(Math.max(1, Math.ceil(scratchBytes / 8)));
   try {
@@ -44,8 +50,8 @@ export function applyReflectors(
     const t = tPtr / 8;
     const gram = gramPtr / 8;
     // H(0) comes first: Q Z = H(d−2)(⋯(H(0) Z)).
-    for (let i0 = 0; i0 < d - 1; i0 += BLOCK) {
-      const b = Math.min(BLOCK, d - 1 - i0);
+    for (let i0 = 0; i0 < d - 1; i0 += block) {
+      const b = Math.min(block, d - 1 - i0);
       const m = i0 + b;
       // Wᵀ (b×m): row r is u for reflector i0 + r, stored in column i0 + r + 1 of ap, rows 0..i0 + r.
       for (let r = 0; r < b; r++) {

@@ -20,17 +20,21 @@ import { secularRoot } from "./secular-equation.js";
 /** Unit roundoff, 2⁻⁵³. */
 const EPS = 2 ** -53;
 
-/** Blocks of at most this size go to the QL kernel (LAPACK's default is 25; measured on this kernel set). */
+/**
+ * Blocks of at most this size go to the QL kernel (LAPACK's default is 25). bench/eigen-tuning.ts
+ * on wasm-simd (2-core AMD EPYC, Node 20) timed leaves of 16, 32 and 64: at d = 512 and 1024 they
+ * were within 6% of each other, at d = 256 64 was 4% and 16 9% off 32's time; 32 stays.
+ */
 export const LEAF_SIZE = 32;
 
 /** Which half of a merge a row of the merged basis has entries in. */
 const TOP = 1;
 const BOTTOM = 2;
 
-/** The f64 regions a divide and conquer of dimension N needs in backend memory. */
-export function divideConquerLengths(n: number): number[] {
+/** The f64 regions a divide and conquer of dimension N with leaves of at most leafSize needs in backend memory. */
+export function divideConquerLengths(n: number, leafSize = LEAF_SIZE): number[] {
   const half = n * Math.ceil(n / 2);
-  const leaf = Math.min(n, LEAF_SIZE);
+  const leaf = Math.min(n, leafSize);
   return [n * n, n * n, n * n, n * n, n * n, Math.max(half, 1), 4 * leaf + 2];
 }
 
@@ -40,6 +44,8 @@ interface Workspace {
   mem: Float64Array;
   /** The full dimension N: block (lo, n) starts at row lo of N-wide regions. */
   size: number;
+  /** Blocks of at most this size go to the QL kernel. */
+  leafSize: number;
   /** Diagonal, torn at every split, and the off-diagonal (host copies, scaled). */
   diag: Float64Array;
   offdiag: Float64Array;
@@ -63,11 +69,11 @@ interface Workspace {
   gemmScratch: number;
 }
 
-function notConverged(block: number, status: number, size: number): ConvergenceError {
+function notConverged(block: number, status: number, size: number, leafSize: number): ConvergenceError {
   return new ConvergenceError(
     `the QL iteration for eigenvalue ${block + status - 1} of ${size} ran out of sweeps`,
     `Symmetric eigen-decomposition failed: the QL iteration for eigenvalue ${block + status - 1} of ${size} ` +
-      `did not converge within ${QL_SWEEPS_PER_VALUE * LEAF_SIZE} sweeps.`,
+      `did not converge within ${QL_SWEEPS_PER_VALUE * leafSize} sweeps.`,
   );
 }
 
@@ -82,13 +88,13 @@ function solveLeaf(w: Workspace, lo: number, n: number): void {
   mem.fill(0, block, block + n * n);
   for (let i = 0; i < n; i++) mem[block + i * n + i] = 1;
   const status = rt.kernels.tridiagonalEigenvectors(w.leaf, w.leaf + 8 * n, n, 8 * block, w.leaf + 16 * n);
-  if (status !== EIGEN_CONVERGED) throw notConverged(lo, status, w.size);
+  if (status !== EIGEN_CONVERGED) throw notConverged(lo, status, w.size, w.leafSize);
   w.values.set(mem.subarray(d, d + n), lo);
 }
 
 /** Solves block (lo, n): its eigenvalues into values[lo..lo+n) ascending, its vectors into the rows of its block. */
 function solve(w: Workspace, lo: number, n: number): void {
-  if (n <= LEAF_SIZE) {
+  if (n <= w.leafSize) {
     solveLeaf(w, lo, n);
     return;
   }
@@ -314,7 +320,8 @@ function secularVectors(
  * off-diagonal `offdiag` (host arrays, left unchanged). Returns the eigenvalues ascending;
  * the eigenvectors are written as the rows of the row-major n×n block at byte offset `vectors`
  * (one of the regions: the first of divideConquerLengths(n), given as `regions[0]`).
- * regions: byte offsets of regions of the lengths divideConquerLengths(n), in that order.
+ * regions: byte offsets of regions of the lengths divideConquerLengths(n, leafSize), in that order.
+ * leafSize: the largest block the QL kernel solves (LEAF_SIZE unless a benchmark tunes it).
  */
 export function tridiagonalDivideConquer(
   rt: Runtime,
@@ -322,6 +329,7 @@ export function tridiagonalDivideConquer(
   offdiag: Float64Array,
   n: number,
   regions: readonly number[],
+  leafSize = LEAF_SIZE,
 ): Float64Array {
   const [blocks, merged, delta, lower, product, panel, leaf] = regions as [
     number,
@@ -346,6 +354,7 @@ export function tridiagonalDivideConquer(
       rt,
       mem: rt.f64(),
       size: n,
+      leafSize,
       diag: diag.map((x) => x * unit),
       offdiag: offdiag.map((x) => x * unit),
       values: new Float64Array(n),
