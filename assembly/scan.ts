@@ -34,11 +34,21 @@ export function findNonFinite(x: usize, n: i32): i32 {
 }
 
 /**
- * out[j] = (Σ_r w_r a[r][j]) / weightSum for a row-major rows×d block at a.
- * w = 0 means unit weights. Returns the flat index of the first non-finite value
- * of a, or -1; out is only meaningful when -1 is returned.
+ * out[j] = (Σ_r w_r (a[r][j] − shift[j])) / weightSum for a row-major rows×d block at a:
+ * the weighted column mean relative to a shift (shift = 0: no shift). Summing the small
+ * differences from a nearby shift keeps the digits that a sum of values far from zero
+ * (1e8 + noise) would round away. w = 0 means unit weights. Returns the flat index of the
+ * first non-finite value of a, or -1; out is only meaningful when -1 is returned.
  */
-export function weightedColumnMean(a: usize, rows: i32, d: i32, w: usize, weightSum: f64, out: usize): i32 {
+export function weightedColumnMean(
+  a: usize,
+  rows: i32,
+  d: i32,
+  w: usize,
+  weightSum: f64,
+  shift: usize,
+  out: usize,
+): i32 {
   const rowBytes = <usize>d << 3;
   memory.fill(out, 0, rowBytes);
   let flag: f64 = 0;
@@ -53,7 +63,8 @@ export function weightedColumnMean(a: usize, rows: i32, d: i32, w: usize, weight
         const off = <usize>j << 3;
         const v = v128.load(row + off);
         chk = f64x2.add(chk, f64x2.sub(v, v));
-        v128.store(out + off, f64x2.add(v128.load(out + off), f64x2.mul(v, ws)));
+        const x = shift != 0 ? f64x2.sub(v, v128.load(shift + off)) : v;
+        v128.store(out + off, f64x2.add(v128.load(out + off), f64x2.mul(x, ws)));
       }
       flag += f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
     }
@@ -61,7 +72,8 @@ export function weightedColumnMean(a: usize, rows: i32, d: i32, w: usize, weight
       const off = <usize>j << 3;
       const v = load<f64>(row + off);
       flag += v - v;
-      store<f64>(out + off, load<f64>(out + off) + v * wr);
+      const x = shift != 0 ? v - load<f64>(shift + off) : v;
+      store<f64>(out + off, load<f64>(out + off) + x * wr);
     }
   }
   if (flag != 0) return findNonFinite(a, rows * d);

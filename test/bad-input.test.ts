@@ -144,8 +144,8 @@ describe.each(BACKENDS)("bad input on %s", (name) => {
     const foreign = new TextEncoder().encode("PK\u0003\u0004 this is a zip file, not an accumulator.....");
     expect(() => FisherAccumulator.deserialize(foreign)).toThrow(/magic/);
     const future = bytes.slice();
-    future[4] = 2;
-    expect(() => FisherAccumulator.deserialize(future)).toThrow(/version 2/);
+    future[4] = 3;
+    expect(() => FisherAccumulator.deserialize(future)).toThrow(/version 3/);
     for (const b of [bytes.subarray(0, 10), flipped, foreign, future]) {
       expect(() => FisherAccumulator.deserialize(b)).toThrow(SerializationError);
     }

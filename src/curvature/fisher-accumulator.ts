@@ -5,6 +5,10 @@
 //   M = M_a + M_b + (W_a W_b / W) δ δᵀ,  μ = μ_a + (W_b / W) δ,  δ = μ_b − μ_a.
 // Unlike E[s sᵀ] − μ μᵀ this keeps its digits when the mean is large; the
 // uncentered Fisher is then M / W + μ μᵀ.
+// The mean is held as a shift K (the first row added) plus an offset o = μ − K, and every
+// chunk mean is summed relative to K: at scores of 1e8 + N(0, 1) a mean held in one double
+// is off by half an ulp of 1e8, and δ inherits that error, which the between-means term
+// multiplies by W_a W_b / W; the small offsets keep δ, and so M, at two-pass accuracy.
 
 import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
@@ -47,7 +51,12 @@ export class FisherAccumulator {
   readonly dim: number;
   private readonly rt: Runtime;
   private readonly block: ResidentBlock;
-  private readonly meanPtr: number;
+  /** A dim-long work vector, not part of the state. */
+  private readonly workPtr: number;
+  /** The shift K: the state starts here. */
+  private readonly shiftPtr: number;
+  /** The offset o = μ − K of the weighted mean from the shift. */
+  private readonly offsetPtr: number;
   private readonly comomentPtr: number;
   private rows = 0;
   private weight = 0;
@@ -63,11 +72,13 @@ export class FisherAccumulator {
     assertOptions("options", options);
     const rt = runtimeOf(options?.runtime);
     this.dim = dim;
-    const meanLength = dim + (dim % 2); // keeps the co-moment 16-byte aligned
-    this.block = new ResidentBlock(rt, this, "FisherAccumulator", meanLength + packedLength(dim));
+    const vectorBytes = (dim + (dim % 2)) * 8; // keeps every vector and the co-moment 16-byte aligned
+    this.block = new ResidentBlock(rt, this, "FisherAccumulator", (3 * vectorBytes) / 8 + packedLength(dim));
     this.rt = this.block.rt;
-    this.meanPtr = this.block.ptr;
-    this.comomentPtr = this.block.ptr + meanLength * 8;
+    this.workPtr = this.block.ptr;
+    this.shiftPtr = this.workPtr + vectorBytes;
+    this.offsetPtr = this.shiftPtr + vectorBytes;
+    this.comomentPtr = this.offsetPtr + vectorBytes;
   }
 
   /** Rows added so far (including rows of weight 0). */
@@ -186,12 +197,20 @@ export class FisherAccumulator {
       const n = this.stateLength();
       const temp = rt.alloc(n);
       try {
-        if (other.rt === rt) k.copy(temp, other.meanPtr, n);
-        else rt.write(temp, other.rt.read(other.meanPtr, n));
-        const otherMean = temp;
-        const otherComoment = temp + (this.comomentPtr - this.meanPtr);
+        if (other.rt === rt) k.copy(temp, other.shiftPtr, n);
+        else rt.write(temp, other.rt.read(other.shiftPtr, n));
+        const otherShift = temp;
+        const otherOffset = temp + (this.offsetPtr - this.shiftPtr);
+        const otherComoment = temp + (this.comomentPtr - this.shiftPtr);
+        if (this.weight === 0) k.copy(this.shiftPtr, otherShift, dim);
+        else {
+          // The other mean relative to this shift: (K_b − K_a) + o_b, where K_b − K_a of two
+          // nearby shifts is exact, so δ keeps its digits.
+          k.axpy(otherShift, this.shiftPtr, dim, -1);
+          k.axpy(otherOffset, otherShift, dim, 1);
+        }
         k.axpy(this.comomentPtr, otherComoment, packedLength(dim), 1);
-        this.combineMean(otherMean, other.weight);
+        this.combineMean(otherOffset, other.weight);
       } finally {
         rt.free(temp);
       }
@@ -203,7 +222,10 @@ export class FisherAccumulator {
   /** The weighted mean score Σ w s / Σ w (a mean). @throws {EmptyAccumulatorError} when Σ w = 0. */
   meanScore(): Float64Array {
     this.assertNonEmpty("the mean score");
-    return this.rt.read(this.meanPtr, this.dim);
+    const mean = this.rt.read(this.shiftPtr, this.dim);
+    const offset = this.rt.read(this.offsetPtr, this.dim);
+    for (let j = 0; j < this.dim; j++) mean[j] = (mean[j] as number) + (offset[j] as number);
+    return mean;
   }
 
   /**
@@ -214,7 +236,7 @@ export class FisherAccumulator {
     this.assertNonEmpty("the Fisher information (a mean)");
     return this.derive((k, c, p) => {
       k.scale(c, p, 1 / this.weight);
-      k.packedRank1(c, this.dim, 1, this.meanPtr);
+      k.packedRank1(c, this.dim, 1, this.meanInWork());
     });
   }
 
@@ -222,7 +244,7 @@ export class FisherAccumulator {
   sum(): SymmetricMatrix {
     this.assertLive();
     return this.derive((k, c) => {
-      if (this.weight > 0) k.packedRank1(c, this.dim, this.weight, this.meanPtr);
+      if (this.weight > 0) k.packedRank1(c, this.dim, this.weight, this.meanInWork());
     });
   }
 
@@ -254,7 +276,8 @@ export class FisherAccumulator {
   static deserialize(bytes: Uint8Array, options?: RuntimeOptions): FisherAccumulator {
     const state = decodeState(bytes);
     const acc = new FisherAccumulator(state.dim, options);
-    acc.rt.write(acc.meanPtr, state.mean);
+    acc.rt.write(acc.shiftPtr, state.shift);
+    acc.rt.write(acc.offsetPtr, state.offset);
     acc.rt.write(acc.comomentPtr, state.comoment);
     acc.rows = state.count;
     acc.weight = state.totalWeight;
@@ -283,10 +306,10 @@ export class FisherAccumulator {
     const snapshot = rows > CHUNK_ROWS ? rt.alloc(stateLength) : 0;
     const before = { rows: this.rows, weight: this.weight };
     try {
-      if (snapshot) rt.kernels.copy(snapshot, this.meanPtr, stateLength);
+      if (snapshot) rt.kernels.copy(snapshot, this.shiftPtr, stateLength);
       const bad = chunks((chunk, staging) => this.fold(chunk, staging));
       if (bad) {
-        if (snapshot) rt.kernels.copy(this.meanPtr, snapshot, stateLength);
+        if (snapshot) rt.kernels.copy(this.shiftPtr, snapshot, stateLength);
         this.rows = before.rows;
         this.weight = before.weight;
         throw new NonFiniteError(argument, bad.row, bad.column, bad.value);
@@ -306,32 +329,51 @@ export class FisherAccumulator {
       if (status === ALL_FINITE) this.rows += rows;
       return status;
     }
-    const status = k.weightedColumnMean(chunk.scores, rows, d, weights, chunkWeight, staging.mean);
+    // The first rows set the shift: the chunk's first row, near its data. It waits in the
+    // work vector until the chunk is known to be finite, so a refused chunk leaves no trace.
+    const first = this.weight === 0;
+    const shift = first ? this.workPtr : this.shiftPtr;
+    if (first) k.copy(shift, chunk.scores, d);
+    const status = k.weightedColumnMean(chunk.scores, rows, d, weights, chunkWeight, shift, staging.mean);
     if (status !== ALL_FINITE) return status;
-    // One row is its own mean: its centered co-moment is exactly zero.
-    if (rows > 1) k.syrk(this.comomentPtr, chunk.scores, rows, d, weights, staging.mean, staging.scratch);
+    if (first) k.copy(this.shiftPtr, shift, d);
+    // One row is its own mean: its centered co-moment is exactly zero. The others are centered
+    // on K + o_chunk, whose rounding adds only W ε² (ε ≤ half an ulp of K) to the co-moment.
+    if (rows > 1) {
+      k.copy(this.workPtr, this.shiftPtr, d);
+      k.axpy(this.workPtr, staging.mean, d, 1);
+      k.syrk(this.comomentPtr, chunk.scores, rows, d, weights, this.workPtr, staging.scratch);
+    }
     this.combineMean(staging.mean, chunkWeight);
     this.rows += rows;
     return ALL_FINITE;
   }
 
   /**
-   * Completes the Chan update for a part with mean at `meanB` and weight wB whose
-   * centered co-moment is already added: adds the between-means term and moves the
-   * mean. Overwrites meanB with δ.
+   * Completes the Chan update for a part whose mean, relative to this shift, is at `offsetB`
+   * and whose weight is wB, with its centered co-moment already added: adds the between-means
+   * term and moves the mean. Overwrites offsetB with δ.
    */
-  private combineMean(meanB: number, wB: number): void {
+  private combineMean(offsetB: number, wB: number): void {
     const k = this.rt.kernels;
     const wA = this.weight;
     const w = wA + wB;
     if (wA === 0) {
-      k.copy(this.meanPtr, meanB, this.dim);
+      k.copy(this.offsetPtr, offsetB, this.dim);
     } else {
-      k.axpy(meanB, this.meanPtr, this.dim, -1);
-      k.packedRank1(this.comomentPtr, this.dim, (wA * wB) / w, meanB);
-      k.axpy(this.meanPtr, meanB, this.dim, wB / w);
+      k.axpy(offsetB, this.offsetPtr, this.dim, -1);
+      k.packedRank1(this.comomentPtr, this.dim, (wA * wB) / w, offsetB);
+      k.axpy(this.offsetPtr, offsetB, this.dim, wB / w);
     }
     this.weight = w;
+  }
+
+  /** Writes the mean K + o into the work vector and returns its address. */
+  private meanInWork(): number {
+    const k = this.rt.kernels;
+    k.copy(this.workPtr, this.shiftPtr, this.dim);
+    k.axpy(this.workPtr, this.offsetPtr, this.dim, 1);
+    return this.workPtr;
   }
 
   /** Copies the co-moment, lets `edit` transform the copy in place, and returns it. */
@@ -353,14 +395,15 @@ export class FisherAccumulator {
       dim: this.dim,
       count: this.rows,
       totalWeight: this.weight,
-      mean: this.rt.read(this.meanPtr, this.dim),
+      shift: this.rt.read(this.shiftPtr, this.dim),
+      offset: this.rt.read(this.offsetPtr, this.dim),
       comoment: this.rt.read(this.comomentPtr, packedLength(this.dim)),
     };
   }
 
-  /** Elements from the mean's start to the co-moment's end. */
+  /** Elements from the shift's start to the co-moment's end. */
   private stateLength(): number {
-    return (this.comomentPtr - this.meanPtr) / 8 + packedLength(this.dim);
+    return (this.comomentPtr - this.shiftPtr) / 8 + packedLength(this.dim);
   }
 
   private assertLive(): void {

@@ -437,7 +437,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
       const badA = streamChunks(rt, activations, inputDim, weights, (chunk, s) => {
         const status = k.syrk(tempA, s.scores, chunk.rows, inputDim, chunk.weights, 0, s.scratch);
         if (status !== ALL_FINITE || !bias || chunk.weightSum === 0) return status;
-        k.weightedColumnMean(s.scores, chunk.rows, inputDim, chunk.weights, chunk.weightSum, s.mean);
+        k.weightedColumnMean(s.scores, chunk.rows, inputDim, chunk.weights, chunk.weightSum, 0, s.mean);
         k.axpy(biasColumn, s.mean, inputDim, chunk.weightSum);
         return ALL_FINITE;
       });

@@ -39,9 +39,9 @@ export function scoreMoment(
   const p = packedLength(dim);
   const k = rt.kernels;
   const { weights } = request;
-  return rt.scoped(request.centered ? [p, dim + 1] : [p], (c, mean = 0) => {
+  return rt.scoped(request.centered ? [p, dim + 1, dim + 1] : [p], (c, mean = 0, shift = 0) => {
     // A centered moment needs the mean before any row is folded in: one pass for it.
-    const center = request.centered && weightedMean(rt, rows, dim, weights, mean, request) ? mean : 0;
+    const center = request.centered && weightedMean(rt, rows, dim, weights, mean, shift, request) ? mean : 0;
     const bad = streamChunks(rt, rows, dim, weights, (chunk, s) =>
       k.syrk(c, s.scores, chunk.rows, dim, chunk.weights, center, s.scratch),
     );
@@ -52,8 +52,10 @@ export function scoreMoment(
 }
 
 /**
- * Writes the weighted mean of the rows at `mean` (chunk means combined as running means,
- * which keeps their digits at large offsets); false when the rows hold no weight.
+ * Writes the weighted mean of the rows at `mean`; false when the rows hold no weight. Every
+ * chunk mean is summed relative to a shift (the first row, written at `shift`), and the small
+ * offsets are combined as running means: at scores of 1e8 + N(0, 1) a plain sum of the rows
+ * would round away half the digits of the mean.
  * @throws {NonFiniteError} on a non-finite entry.
  */
 function weightedMean(
@@ -62,23 +64,26 @@ function weightedMean(
   dim: number,
   weights: FloatRows | undefined,
   mean: number,
+  shift: number,
   request: MomentRequest,
 ): boolean {
   const k = rt.kernels;
   let total = 0;
   const bad = streamChunks(rt, rows, dim, weights, (chunk, s) => {
     if (chunk.weightSum === 0) return k.findNonFinite(s.scores, chunk.rows * dim);
-    const status = k.weightedColumnMean(s.scores, chunk.rows, dim, chunk.weights, chunk.weightSum, s.mean);
+    if (total === 0) k.copy(shift, s.scores, dim);
+    const status = k.weightedColumnMean(s.scores, chunk.rows, dim, chunk.weights, chunk.weightSum, shift, s.mean);
     if (status !== ALL_FINITE) return status;
     total += chunk.weightSum;
     if (total === chunk.weightSum) k.copy(mean, s.mean, dim);
     else {
-      // mean += (w_chunk / W) (chunk mean − mean)
+      // offset += (w_chunk / W) (chunk offset − offset), all relative to the shift
       k.axpy(s.mean, mean, dim, -1);
       k.axpy(mean, s.mean, dim, chunk.weightSum / total);
     }
     return ALL_FINITE;
   });
   if (bad) throw new NonFiniteError(request.argument, (request.firstRow ?? 0) + bad.row, bad.column, bad.value);
+  if (total > 0) k.axpy(mean, shift, dim, 1);
   return total > 0;
 }

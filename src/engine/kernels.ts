@@ -17,8 +17,19 @@ export interface Kernels extends EigenKernels, LinalgKernels, GemvKernels, GemmK
   heapBase(): number;
   /** Index of the first non-finite of n f64 at x, or -1. */
   findNonFinite(x: number, n: number): number;
-  /** out[j] = Σ_r w_r a[r][j] / weightSum; w = 0 means unit weights. Returns the first non-finite index or -1. */
-  weightedColumnMean(a: number, rows: number, d: number, w: number, weightSum: number, out: number): number;
+  /**
+   * out[j] = Σ_r w_r (a[r][j] − shift[j]) / weightSum: the weighted column mean relative to a
+   * shift (shift = 0: none); w = 0 means unit weights. Returns the first non-finite index or -1.
+   */
+  weightedColumnMean(
+    a: number,
+    rows: number,
+    d: number,
+    w: number,
+    weightSum: number,
+    shift: number,
+    out: number,
+  ): number;
   /** y += alpha·x over n elements. */
   axpy(y: number, x: number, n: number, alpha: number): void;
   /** dst = src over n elements. */

@@ -38,16 +38,20 @@ export function createJsKernels(memory: LinearMemory): Kernels {
     heapBase: () => HEAP_BASE,
     findNonFinite,
 
-    weightedColumnMean(a, rows, d, w, weightSum, out) {
+    weightedColumnMean(a, rows, d, w, weightSum, shift, out) {
       const status = findNonFinite(a, rows * d);
       if (status !== ALL_FINITE) return status;
       const m = f64();
       const o = out / 8;
+      const sh = shift / 8;
       for (let j = 0; j < d; j++) m[o + j] = 0;
       for (let r = 0; r < rows; r++) {
         const wr = w === 0 ? 1 : (m[w / 8 + r] as number);
         const row = a / 8 + r * d;
-        for (let j = 0; j < d; j++) m[o + j] = (m[o + j] as number) + (m[row + j] as number) * wr;
+        for (let j = 0; j < d; j++) {
+          const x = shift === 0 ? (m[row + j] as number) : (m[row + j] as number) - (m[sh + j] as number);
+          m[o + j] = (m[o + j] as number) + x * wr;
+        }
       }
       for (let j = 0; j < d; j++) m[o + j] = (m[o + j] as number) * (1 / weightSum);
       return ALL_FINITE;
