@@ -78,38 +78,72 @@ function solvePanel(ap: usize, k: i32, b: i32, panel: usize, m: i32): void {
  * partly overwritten.
  */
 export function choleskyPacked(ap: usize, d: i32, damping: f64, work: usize): i32 {
+  choleskyBegin(ap, d, damping, work);
+  for (let k: i32 = 0; k < d; k += BLOCK) {
+    const info = choleskyPanel(ap, d, k, work);
+    if (info != 0) return info;
+    const b = min(BLOCK, d - k);
+    const m = d - k - b;
+    if (m == 0) break;
+    // Trailing matrix −= panelᵀ panel.
+    syrkShifted(ap, k + b, work, b, m, choleskyTrailingWeights(d, work), 0, choleskyTrailingScratch(d, work));
+  }
+  return 0;
+}
+
+/** Rows of U that each step of the blocked factorization solves (the k of choleskyPanel steps by it). */
+export function choleskyBlockRows(): i32 {
+  return BLOCK;
+}
+
+/** The −1 weights of the trailing update's rows, in the work area after the panel. */
+export function choleskyTrailingWeights(d: i32, work: usize): usize {
+  return work + align16(<usize>BLOCK * <usize>d * 8);
+}
+
+/** The trailing update's SYRK scratch, in the work area after its weights. */
+export function choleskyTrailingScratch(d: i32, work: usize): usize {
+  return choleskyTrailingWeights(d, work) + align16(<usize>BLOCK * 8);
+}
+
+/** The first step of choleskyPacked: adds the damping to the diagonal and sets up the work area. */
+export function choleskyBegin(ap: usize, d: i32, damping: f64, work: usize): void {
   if (damping != 0) {
     for (let j: i32 = 0; j < d; j++) {
       const p = at(ap, j, j);
       store<f64>(p, load<f64>(p) + damping);
     }
   }
-  const panel = work;
-  const weights = panel + align16(<usize>BLOCK * <usize>d * 8);
-  const scratch = weights + align16(<usize>BLOCK * 8);
+  const weights = choleskyTrailingWeights(d, work);
   for (let r: i32 = 0; r < BLOCK; r++) store<f64>(weights + (<usize>r << 3), -1.0);
-  for (let k: i32 = 0; k < d; k += BLOCK) {
-    const b = min(BLOCK, d - k);
-    const info = factorDiagonalBlock(ap, k, b);
-    if (info != 0) return info;
-    const m = d - k - b;
-    if (m == 0) break;
-    // Gather the panel A[k..k+b)[k+b..d) row-major: its rows are the rank-k update's rows.
-    for (let c: i32 = 0; c < m; c++) {
-      const col = at(ap, k, k + b + c);
-      for (let r: i32 = 0; r < b; r++) {
-        store<f64>(panel + ((<usize>r * <usize>m + <usize>c) << 3), load<f64>(col + (<usize>r << 3)));
-      }
+}
+
+/**
+ * One block step of choleskyPacked before its trailing update: factors the diagonal
+ * block [k, k+b), solves for the block's panel of U and leaves it row-major (b × m) at
+ * the start of `work`, the rows of the update A[k+b.., k+b..] −= panelᵀ panel that the
+ * caller then applies. Returns 0 or the failing minor.
+ */
+export function choleskyPanel(ap: usize, d: i32, k: i32, work: usize): i32 {
+  const panel = work;
+  const b = min(BLOCK, d - k);
+  const info = factorDiagonalBlock(ap, k, b);
+  if (info != 0) return info;
+  const m = d - k - b;
+  if (m == 0) return 0;
+  // Gather the panel A[k..k+b)[k+b..d) row-major: its rows are the rank-k update's rows.
+  for (let c: i32 = 0; c < m; c++) {
+    const col = at(ap, k, k + b + c);
+    for (let r: i32 = 0; r < b; r++) {
+      store<f64>(panel + ((<usize>r * <usize>m + <usize>c) << 3), load<f64>(col + (<usize>r << 3)));
     }
-    solvePanel(ap, k, b, panel, m);
-    for (let c: i32 = 0; c < m; c++) {
-      const col = at(ap, k, k + b + c);
-      for (let r: i32 = 0; r < b; r++) {
-        store<f64>(col + (<usize>r << 3), load<f64>(panel + ((<usize>r * <usize>m + <usize>c) << 3)));
-      }
+  }
+  solvePanel(ap, k, b, panel, m);
+  for (let c: i32 = 0; c < m; c++) {
+    const col = at(ap, k, k + b + c);
+    for (let r: i32 = 0; r < b; r++) {
+      store<f64>(col + (<usize>r << 3), load<f64>(panel + ((<usize>r * <usize>m + <usize>c) << 3)));
     }
-    // Trailing matrix −= panelᵀ panel.
-    syrkShifted(ap, k + b, panel, b, m, weights, 0, scratch);
   }
   return 0;
 }

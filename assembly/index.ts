@@ -1,6 +1,15 @@
 // The kernel ABI: every export takes i32/f64 only; pointers are byte offsets into
 // the one exported memory. Kernels never allocate and never trap on valid input.
-export { choleskyPacked, choleskySolve, choleskyWorkBytes } from "./cholesky";
+export {
+  choleskyBegin,
+  choleskyBlockRows,
+  choleskyPacked,
+  choleskyPanel,
+  choleskySolve,
+  choleskyTrailingScratch,
+  choleskyTrailingWeights,
+  choleskyWorkBytes,
+} from "./cholesky";
 export { choleskyInverse, choleskyInverseUnblocked, choleskyInverseWorkBytes } from "./cholesky-inverse";
 export { diagonalSquares } from "./diagonal";
 export * from "./eigen";
@@ -9,7 +18,7 @@ export { addWeightedRows, rowDots, transposeBlock } from "./gemv";
 export { axpy, copy, packedRank1, scale } from "./packed-ops";
 export { findNonFinite, weightedColumnMean } from "./scan";
 export { packedMatvec } from "./spmv";
-export { syrk, syrkScratchBytes } from "./syrk";
+export { syrk, syrkPrepare, syrkScratchBytes, syrkSweep } from "./syrk";
 
 /** First byte that the host may manage (after static data and the stack). */
 export function heapBase(): usize {

@@ -219,7 +219,9 @@ function fullTile(c: usize, i0: i32, j0: i32, cols: i32, a: usize, b: usize, row
 }
 
 // Columns 4t..4t+3 of row r sit at base + t·tileStride + r·rowStride: packed panels
-// have (panelStride, 32); an unpacked row-major block has (32, d·8).
+// have (panelStride, 32); an unpacked row-major block has (32, d·8). Sweeps the column
+// tiles [t0, t1): each tile's sums are the same operations in the same order whatever
+// range it is swept in, which is what lets threads split the columns bit-identically.
 function sweepSimd(
   c: usize,
   shift: i32,
@@ -229,10 +231,11 @@ function sweepSimd(
   weighted: usize,
   tileStride: usize,
   rowStride: usize,
+  t0: i32,
+  t1: i32,
 ): void {
-  const tiles = padded4(d) >> 2;
   const end = <usize>rows * rowStride;
-  for (let jt: i32 = 0; jt < tiles; jt++) {
+  for (let jt: i32 = t0; jt < t1; jt++) {
     const j0 = jt << 2;
     const cols = min(4, d - j0);
     const b = plain + <usize>jt * tileStride;
@@ -250,11 +253,19 @@ function addScalar(c: usize, i: i32, j: i32, v: f64): void {
   store<f64>(p, load<f64>(p) + v);
 }
 
-function sweepScalar(c: usize, shift: i32, d: i32, rows: i32, plain: usize, weighted: usize): void {
-  const tiles = padded4(d) >> 2;
+function sweepScalar(
+  c: usize,
+  shift: i32,
+  d: i32,
+  rows: i32,
+  plain: usize,
+  weighted: usize,
+  t0: i32,
+  t1: i32,
+): void {
   const panelBytes = panelStride(rows);
   const end = <usize>rows << 5;
-  for (let jt: i32 = 0; jt < tiles; jt++) {
+  for (let jt: i32 = t0; jt < t1; jt++) {
     const j0 = jt << 2;
     const cols = min(4, d - j0);
     const bj = plain + <usize>jt * panelBytes;
@@ -334,24 +345,56 @@ export function syrkShifted(
   scratch: usize,
 ): i32 {
   if (rows <= 0 || d <= 0) return -1;
+  const status = syrkPrepare(a, rows, d, w, center, scratch);
+  if (status >= 0) return status;
+  syrkSweep(c, shift, a, rows, d, w, center, scratch, 0, padded4(d) >> 2);
+  return -1;
+}
+
+// Plain rows whose width is a whole number of tiles need no packing: the sweep reads
+// them in place, with no padding to supply and no weights to apply.
+// @ts-ignore: decorator
+@inline
+function readsInPlace(d: i32, w: usize, center: usize): bool {
+  return ASC_FEATURE_SIMD && w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM;
+}
+
+/**
+ * The first half of syrkShifted: packs the block into scratch (or, for rows read in
+ * place, only checks them). Returns -1, or the flat index of the first non-finite score.
+ */
+export function syrkPrepare(a: usize, rows: i32, d: i32, w: usize, center: usize, scratch: usize): i32 {
+  if (readsInPlace(d, w, center)) return findNonFinite(a, rows * d);
+  const weighted = w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
+  return pack(a, rows, d, w, center, scratch, weighted);
+}
+
+/**
+ * The second half of syrkShifted, over the column tiles [t0, t1) only (columns
+ * 4·t0 .. 4·t1 − 1 of the block): after syrkPrepare with the same arguments.
+ */
+export function syrkSweep(
+  c: usize,
+  shift: i32,
+  a: usize,
+  rows: i32,
+  d: i32,
+  w: usize,
+  center: usize,
+  scratch: usize,
+  t0: i32,
+  t1: i32,
+): void {
   if (ASC_FEATURE_SIMD) {
-    // Plain rows whose width is a whole number of tiles need no packing: the sweep
-    // reads them in place, with no padding to supply and no weights to apply.
-    if (w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM) {
-      const status = findNonFinite(a, rows * d);
-      if (status >= 0) return status;
-      sweepSimd(c, shift, d, rows, a, a, 32, <usize>d << 3);
-      return -1;
+    if (readsInPlace(d, w, center)) {
+      sweepSimd(c, shift, d, rows, a, a, 32, <usize>d << 3, t0, t1);
+      return;
     }
   }
-  const plain = scratch;
   const weighted = w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
-  const status = pack(a, rows, d, w, center, plain, weighted);
-  if (status >= 0) return status;
   if (ASC_FEATURE_SIMD) {
-    sweepSimd(c, shift, d, rows, plain, weighted, panelStride(rows), 32);
+    sweepSimd(c, shift, d, rows, scratch, weighted, panelStride(rows), 32, t0, t1);
   } else {
-    sweepScalar(c, shift, d, rows, plain, weighted);
+    sweepScalar(c, shift, d, rows, scratch, weighted, t0, t1);
   }
-  return -1;
 }

@@ -11,6 +11,7 @@ import { fail } from "./lib/harness.js";
 import { ensureRelaxedSimd } from "./lib/relaxed-simd.js";
 import { lowRankSuite } from "./low-rank.js";
 import { modelsSuite } from "./models.js";
+import { threadsSuite } from "./threads.js";
 
 const SUITES: Record<string, () => Promise<void>> = {
   fisher: fisherSuite,
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   "kfac-step": kfacStepSuite,
   "low-rank": lowRankSuite,
   diagonal: diagonalSuite,
+  threads: threadsSuite,
 };
 
 ensureRelaxedSimd();

@@ -6,7 +6,7 @@
 // SIMD itself (the test starts Chromium with --js-flags=--no-enable-sse4-1, and V8 then
 // refuses SIMD modules); init() then picks wasm-scalar on its own. In an engine that still
 // accepts SIMD, the page can only request wasm-scalar explicitly, and says so.
-import { type BackendName, empiricalFisher, init } from "fisher-wasm";
+import { type BackendName, createRuntime, defaultRuntime, empiricalFisher, init, threads } from "fisher-wasm";
 import { fisherFlops, measureGflops } from "../tools/gflops.js";
 import { randomScores } from "../tools/random-scores.js";
 import { analyse } from "./logistic.js";
@@ -54,6 +54,18 @@ function describeSimd(simdInEngine: boolean, simdDisabledBy: SimdDisabledBy): st
   return simdInEngine ? "supported" : "not supported by this engine";
 }
 
+/**
+ * The page's threads at work: a Fisher large enough to be shared between them (on a cross-origin
+ * isolated page), against the same on one thread. The main thread spins while the workers finish.
+ */
+async function matchesOneThread(backend: BackendName): Promise<boolean> {
+  const one = await createRuntime({ backend, threads: 1 });
+  const scores = randomScores(512, 300, 7);
+  const shared = empiricalFisher(scores, 300).packed;
+  const single = empiricalFisher(scores, 300, { runtime: one }).packed;
+  return shared.every((x, i) => Object.is(x, single[i]));
+}
+
 async function main(): Promise<void> {
   const nosimd = new URLSearchParams(location.search).has("nosimd");
   const simdInEngine = engineRunsSimd();
@@ -61,6 +73,8 @@ async function main(): Promise<void> {
   const [{ backend, simdDisabledBy }, csv] = await Promise.all([start(nosimd, simdInEngine), loadData()]);
   setText("backend", backend);
   setText("simd", describeSimd(simdInEngine, simdDisabledBy));
+  setText("threads", defaultRuntime().threadsNote);
+  const sameBitsAsOneThread = await matchesOneThread(backend);
 
   status("Fitting, and running the three optimisers (gradient descent takes a second or two)…");
   await paint();
@@ -85,6 +99,10 @@ async function main(): Promise<void> {
     backend,
     simdInEngine,
     simdDisabledBy,
+    threads: threads(),
+    threadsNote: defaultRuntime().threadsNote,
+    hardwareThreads: navigator.hardwareConcurrency,
+    sameBitsAsOneThread,
     beta: Array.from(result.beta),
     logLikelihood: result.logLikelihood,
     standardErrors: result.standardErrors,

@@ -9,6 +9,13 @@ export interface DemoResult {
   backend: BackendName;
   simdInEngine: boolean;
   simdDisabledBy: SimdDisabledBy;
+  /** threads() after init(), and the runtime's reason for it. */
+  threads: number;
+  threadsNote: string;
+  /** navigator.hardwareConcurrency. */
+  hardwareThreads: number;
+  /** Whether a 512 × 300 empiricalFisher on the default runtime equals, bit for bit, the one on a 1-thread runtime. */
+  sameBitsAsOneThread: boolean;
   beta: number[];
   logLikelihood: number;
   standardErrors: number[];

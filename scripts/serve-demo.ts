@@ -130,6 +130,9 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
     return;
   }
   const file = await locate(root, pathname);
+  // Cross-origin isolation (shared memory, so the library's threads) unless ?isolated=0 asks
+  // for a page without it, where the library falls back to one thread.
+  const isolated = new URL(request.url ?? "/", "http://localhost").searchParams.get("isolated") !== "0";
   if (!file) {
     send(response, 404, "Not found\n");
     return;
@@ -140,6 +143,9 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
     // A rebuilt bundle must show on reload.
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
+    ...(isolated
+      ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
+      : {}),
   });
   if (request.method === "HEAD") {
     response.end();

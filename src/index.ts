@@ -13,6 +13,7 @@ export {
   NotInitializedError,
   NotPositiveDefiniteError,
   SerializationError,
+  WorkerFailedError,
 } from "./base/errors.js";
 export { MAX_DIM } from "./base/packed-layout.js";
 export { packedIndex, packedLength } from "./base/packed-layout-checked.js";
@@ -68,6 +69,7 @@ export {
   defaultRuntime,
   type InitOptions,
   init,
+  threads,
 } from "./engine/init.js";
 export { Runtime, type RuntimeOptions } from "./engine/runtime.js";
 export { CholeskyFactor } from "./linalg/cholesky.js";

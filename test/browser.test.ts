@@ -114,6 +114,33 @@ describe.skipIf(!present)(
       }
     });
 
+    it("cross-origin isolated (the server's COOP/COEP): threads, the same bits as one thread", async () => {
+      const browser = await launchChromium();
+      try {
+        const result = await runPage(browser, "", "demo-threads.png");
+        expect(result.hardwareThreads).toBeGreaterThan(0);
+        expect(result.threads).toBe(result.hardwareThreads);
+        if (result.hardwareThreads > 1) expect(result.threadsNote).toMatch(/threads: one per hardware thread/);
+        expect(result.sameBitsAsOneThread).toBe(true);
+        expectSameAnalysis(result, "isolated page");
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it("?isolated=0 (no COOP/COEP): one thread, and the runtime says why", async () => {
+      const browser = await launchChromium();
+      try {
+        const result = await runPage(browser, "?isolated=0", "demo-one-thread.png");
+        expect(result.threads).toBe(1);
+        expect(result.threadsNote).toMatch(/^1 thread: .*cross-origin isolated/);
+        expect(result.sameBitsAsOneThread).toBe(true);
+        expectSameAnalysis(result, "page without isolation");
+      } finally {
+        await browser.close();
+      }
+    });
+
     it("?nosimd in a Chromium whose V8 rejects SIMD (--no-enable-sse4-1) runs on wasm-scalar, same matrices", async () => {
       const browser = await launchChromium(NO_SIMD_ARGS);
       try {

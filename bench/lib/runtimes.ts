@@ -8,10 +8,13 @@ export interface BackendRuntime {
   runtime: Runtime;
 }
 
-/** A fresh runtime of every backend this engine runs, fastest first. */
+/**
+ * A fresh runtime of every backend this engine runs, fastest first, each on one thread: the
+ * suites compare backends and peers per core; the threads suite measures the thread scaling.
+ */
 export function backendRuntimes(): Promise<BackendRuntime[]> {
   return Promise.all(
-    availableBackends().map(async (name) => ({ name, runtime: await createRuntime({ backend: name }) })),
+    availableBackends().map(async (name) => ({ name, runtime: await createRuntime({ backend: name, threads: 1 }) })),
   );
 }
 

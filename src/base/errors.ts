@@ -198,3 +198,21 @@ export class CallbackResultError extends TypeError {
     super(message);
   }
 }
+
+/**
+ * A worker thread of a runtime's pool died or was terminated while it computed its share of
+ * a call. The call did not complete and changed nothing that outlives it (an accumulator is
+ * exactly as it was before the call); the pool replaces the worker, and the next call works
+ * (on the calling thread alone until the replacement is ready, with the same result).
+ * @category Errors
+ */
+export class WorkerFailedError extends Error {
+  /** "WorkerFailedError". */
+  override readonly name = "WorkerFailedError";
+  constructor(
+    /** The 1-based number of the worker that failed (the calling thread is 0). */
+    readonly worker: number,
+  ) {
+    super(`Worker ${worker} of the thread pool died during the call; nothing was changed, and it is being replaced.`);
+  }
+}

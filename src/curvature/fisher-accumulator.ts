@@ -110,6 +110,7 @@ export class FisherAccumulator {
    * @throws {TypeError} when scores or weights are not Float64Arrays or Float32Arrays.
    * @throws {RangeError} on a length that is not a multiple of dim, or bad weights.
    * @throws {NonFiniteError} on a non-finite score.
+   * @throws {WorkerFailedError} when a worker thread died during the call (the accumulator is as it was).
    */
   add(scores: Float64Array | Float32Array, options?: AddOptions): this {
     this.assertLive();
@@ -302,16 +303,26 @@ export class FisherAccumulator {
   ): void {
     const { rt } = this;
     const stateLength = this.stateLength();
-    // Only a batch of several chunks can fail after changing the state: keep a copy.
-    const snapshot = rows > CHUNK_ROWS ? rt.alloc(stateLength) : 0;
+    // Only a batch of several chunks, or a chunk shared with workers (one may die halfway
+    // through its columns: WorkerFailedError), can fail after changing the state: keep a copy.
+    const snapshot = rows > CHUNK_ROWS || rt.threads > 1 ? rt.alloc(stateLength) : 0;
     const before = { rows: this.rows, weight: this.weight };
+    const restore = (): void => {
+      if (snapshot) rt.kernels.copy(this.shiftPtr, snapshot, stateLength);
+      this.rows = before.rows;
+      this.weight = before.weight;
+    };
     try {
       if (snapshot) rt.kernels.copy(snapshot, this.shiftPtr, stateLength);
-      const bad = chunks((chunk, staging) => this.fold(chunk, staging));
+      let bad: BadEntry | undefined;
+      try {
+        bad = chunks((chunk, staging) => this.fold(chunk, staging));
+      } catch (error) {
+        restore();
+        throw error;
+      }
       if (bad) {
-        if (snapshot) rt.kernels.copy(this.shiftPtr, snapshot, stateLength);
-        this.rows = before.rows;
-        this.weight = before.weight;
+        restore();
         throw new NonFiniteError(argument, bad.row, bad.column, bad.value);
       }
     } finally {

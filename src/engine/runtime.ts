@@ -3,6 +3,7 @@
 // init() never strands live accumulators.
 import type { Kernels, LinearMemory } from "./kernels.js";
 import { Arena } from "./memory/arena.js";
+import type { WorkerPool } from "./threads/pool.js";
 
 /**
  * The compute backends: WebAssembly with 128-bit SIMD and relaxed-SIMD fused multiply-add
@@ -23,6 +24,13 @@ export interface RuntimeOptions {
 
 /** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */
 export const CHUNK_ROWS = 256;
+
+/** How many threads a runtime computes with, and why (internal: given by init() and createRuntime()). */
+export interface Threading {
+  readonly threads: number;
+  readonly note: string;
+  readonly pool?: WorkerPool | undefined;
+}
 
 /** Where one staged chunk and its work areas live (byte offsets). */
 export interface Staging {
@@ -58,9 +66,40 @@ export class Runtime {
     readonly kernels: Kernels,
     /** @internal */
     readonly memory: LinearMemory,
+    threading: Threading = { threads: 1, note: "1 thread: asked for" },
   ) {
     this.arena = new Arena(memory, kernels.heapBase());
     this.view = new Float64Array(memory.buffer);
+    this.threadCount = threading.threads;
+    this.threadsNote = threading.note;
+    this.pool = threading.pool;
+    this.pool?.stopWith(this);
+  }
+
+  /**
+   * Threads that share each large SYRK and Cholesky call: the calling thread and threads − 1
+   * workers on the runtime's shared memory. Results are the same, bit for bit, for any count.
+   */
+  get threads(): number {
+    return this.pool?.isDisposed ? 1 : this.threadCount;
+  }
+
+  private readonly threadCount: number;
+
+  /** Why the runtime uses that many threads, e.g. "1 thread: the page is not cross-origin isolated …". */
+  readonly threadsNote: string;
+
+  /** @internal The workers, when threads > 1. */
+  readonly pool: WorkerPool | undefined;
+
+  /**
+   * Ends the runtime's worker threads (a runtime of one thread has none). The runtime keeps
+   * computing, on the calling thread alone and with the same results. A runtime that is
+   * dropped without dispose() ends its workers when it is garbage collected, and the workers
+   * never keep a Node process alive.
+   */
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   /** @internal A view of the whole memory; valid until the next alloc(). */
