@@ -130,8 +130,11 @@ describe.each(BACKENDS)("batchBuffer() and commit() on %s", (backend) => {
       }
     });
 
-    it("a memory growth between hand-out and commit: BatchBufferError, nothing added, the next buffer works", () => {
+    // One thread means an unshared memory, whose growth detaches the old views; a threaded
+    // runtime's shared memory keeps them valid (the next test).
+    it("a memory growth between hand-out and commit: BatchBufferError, nothing added, the next buffer works", async () => {
       const dim = 5;
+      const runtime = await createRuntime({ backend, threads: 1 });
       const acc = make(dim, runtime);
       try {
         const view = acc.batchBuffer(10);
@@ -152,6 +155,23 @@ describe.each(BACKENDS)("batchBuffer() and commit() on %s", (backend) => {
         expect(bytesOf(acc)).toEqual(before);
         expect(() => acc.commit()).toThrow(/no batch buffer to commit/);
         acc.batchBuffer(10).fill(1);
+        acc.commit();
+        expect(acc.count).toBe(10);
+        expect(acc.totalWeight).toBe(10);
+      } finally {
+        acc.dispose();
+        runtime.dispose();
+      }
+    });
+
+    it("a memory growth on a threaded runtime's shared memory keeps the view valid: commit adds it", () => {
+      if (runtime.threads < 2) return; // no shared memory on this backend or engine
+      const dim = 5;
+      const acc = make(dim, runtime);
+      try {
+        acc.batchBuffer(10).fill(1);
+        const big = new FisherAccumulator(growingDim(runtime), { runtime }); // grows the memory
+        big.dispose();
         acc.commit();
         expect(acc.count).toBe(10);
         expect(acc.totalWeight).toBe(10);
