@@ -24,6 +24,35 @@ const tfjsExternal = {
   },
 };
 
+/**
+ * Drops the private members TypeScript writes into declarations (`private x;`, and `#private;`
+ * for ES private fields, which targets before ES2015 reject with TS18028): they are not part of
+ * the API. A private constructor stays, since it says the class cannot be constructed.
+ */
+function withoutPrivateMembers() {
+  return {
+    name: "without-private-members",
+    renderChunk: (code) => code.replace(/^[ \t]+(?:private (?!constructor)[^\n]*|#private);\n/gm, ""),
+  };
+}
+
+/**
+ * Writes each bundled .d.ts again as .d.cts for the `require` condition: under --module node16 a
+ * CommonJS consumer needs types that are themselves CommonJS, or TypeScript takes the package for
+ * ESM-only (TS1479). The two files are the same text; the extension is what tells them apart.
+ */
+function withCommonJsTypes() {
+  return {
+    name: "with-common-js-types",
+    generateBundle(_, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== "chunk" || !file.fileName.endsWith(".d.ts")) continue;
+        this.emitFile({ type: "asset", fileName: file.fileName.replace(/\.d\.ts$/, ".d.cts"), source: file.code });
+      }
+    },
+  };
+}
+
 export default [
   {
     input: "src/index.ts",
@@ -42,7 +71,11 @@ export default [
     input: "src/index.ts",
     output: { file: "dist/index.d.ts", format: "es" },
     // Members marked @internal (the engine's plumbing, SymmetricMatrix.adopt) stay out of the shipped types.
-    plugins: [dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
+    plugins: [
+      dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } }),
+      withoutPrivateMembers(),
+      withCommonJsTypes(),
+    ],
   },
   // The TensorFlow.js integration, its own entry (fisher-wasm/tfjs).
   {
@@ -62,7 +95,12 @@ export default [
   {
     input: "src/tfjs/index.ts",
     output: { file: "dist/tfjs.d.ts", format: "es" },
-    plugins: [tfjsExternal, dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } })],
+    plugins: [
+      tfjsExternal,
+      dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } }),
+      withoutPrivateMembers(),
+      withCommonJsTypes(),
+    ],
   },
   // The command-line tool: it imports the library by its package name, which resolves to the
   // bundle above at run time, so only its own code (and the seeded generator, which lives in src/base) is bundled.
