@@ -69,7 +69,8 @@ export default [
   },
   {
     input: "src/index.ts",
-    output: { file: "dist/index.d.ts", format: "es" },
+    // The lib reference declares Symbol.dispose for consumers whose target predates it (ES5 included).
+    output: { file: "dist/index.d.ts", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
     // Members marked @internal (the engine's plumbing, SymmetricMatrix.adopt) stay out of the shipped types.
     plugins: [
       dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } }),

@@ -12,6 +12,7 @@ export {
   NonFiniteError,
   NotInitializedError,
   NotPositiveDefiniteError,
+  OutOfMemoryError,
   SerializationError,
   WorkerFailedError,
 } from "./base/errors.js";

@@ -118,8 +118,8 @@ describe.each(BACKENDS)("bad input on %s", (name) => {
     acc.dispose();
   });
 
-  it("a dim whose packed matrix cannot fit in 32-bit memory → RangeError with the largest that fits", () => {
-    expect(MAX_DIM).toBe(32767);
+  it("a dim whose dense Fisher cannot fit in 32-bit memory → RangeError with the largest that fits", () => {
+    expect(MAX_DIM).toBe(22782);
     expect(() => new FisherAccumulator(MAX_DIM + 1)).toThrow(`the largest dim that fits is ${MAX_DIM}`);
     expect(() => empiricalFisher(new Float64Array(0), 100_000)).toThrow(RangeError);
   });

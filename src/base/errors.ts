@@ -216,3 +216,30 @@ export class WorkerFailedError extends Error {
     super(`Worker ${worker} of the thread pool died during the call; nothing was changed, and it is being replaced.`);
   }
 }
+
+/**
+ * A runtime's 32-bit WebAssembly memory (4 GiB) cannot hold what a call needs next, most often
+ * because objects that were never disposed still hold theirs: inside one synchronous loop the
+ * garbage collector cannot run the finalizers that would free dropped objects. Nothing was
+ * allocated or changed by the failed call. Call `dispose()` on objects no longer needed, or
+ * declare them with `using`.
+ * @category Errors
+ */
+export class OutOfMemoryError extends RangeError {
+  /** "OutOfMemoryError". */
+  override readonly name = "OutOfMemoryError";
+  constructor(
+    /** Bytes the failed allocation asked for. */
+    readonly requestedBytes: number,
+    /** Bytes the runtime's live blocks held at the time (objects, staging and work areas). */
+    readonly liveBytes: number,
+    /** Objects with dispose() alive in the runtime at the time (accumulators and their kin). */
+    readonly liveObjects: number,
+    /** The most the memory can hold, 4 GiB. */
+    readonly limitBytes: number,
+  ) {
+    super(
+      `Out of WebAssembly memory: ${requestedBytes} more bytes were needed, but this runtime already holds ${liveBytes} of its ${limitBytes} bytes, with ${liveObjects} live objects that were not disposed. Call dispose() on accumulators (and other objects with dispose()) no longer needed, or declare them with \`using\`: a dropped object's memory comes back only when the garbage collector runs its finalizer, which never happens inside one synchronous loop.`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 // Packed symmetric storage, LAPACK 'U' (column-major upper = row-major lower), 0-based:
 // AP[i + j(j+1)/2] = A[i][j] for 0 <= i <= j < dim.
-import { MAX_PAGES, PAGE_BYTES } from "./memory-limits.js";
+import { accumulatorPlanBytes, largestDimWithin } from "./memory-limits.js";
 
 /** Number of stored entries of a packed dim×dim symmetric matrix (unchecked; the public one is in packed-layout-checked.ts). */
 export function packedLength(dim: number): number {
@@ -119,11 +119,13 @@ export function findAsymmetry(a: Float64Array, dim: number, tolerance: number, o
   };
 }
 
-// One page stays free for the module's static data and stack.
-const MAX_PACKED_BYTES = (MAX_PAGES - 1) * PAGE_BYTES;
-
 /**
- * Largest dimension whose packed matrix fits in 32-bit WebAssembly memory.
+ * The largest dimension of a dense (packed) Fisher that works in 32-bit WebAssembly memory
+ * (4 GiB): a FisherAccumulator of this dim holds its packed state, a working copy of it (for
+ * fisher(), covariance(), merge() and the rollback of a failed add()) and the staging area of
+ * the rows at once, and empiricalFisher() needs less: 22 782 with this build; a larger dim is
+ * refused at once, before anything is allocated. Other objects in the same runtime leave less
+ * room (see OutOfMemoryError).
  * @category Linear algebra
  */
-export const MAX_DIM = Math.floor((Math.sqrt(1 + MAX_PACKED_BYTES) - 1) / 2);
+export const MAX_DIM = largestDimWithin(accumulatorPlanBytes);

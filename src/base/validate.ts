@@ -1,6 +1,7 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
 import { EmptyMeanError, NonFiniteError } from "./errors.js";
-import { MAX_DIM, packedLength } from "./packed-layout.js";
+import { accumulatorPlanBytes, MEMORY_LIMIT_BYTES } from "./memory-limits.js";
+import { MAX_DIM } from "./packed-layout.js";
 
 /** A short description of any value for error messages: strings quoted, objects by class. */
 export function describeValue(value: unknown): string {
@@ -35,7 +36,20 @@ export function assertDim(name: string, value: unknown): asserts value is number
   }
   if (value > MAX_DIM) {
     throw new RangeError(
-      `\`${name}\` = ${value} is too large: its packed matrix (${packedLength(value) * 8} bytes) cannot fit in 32-bit WebAssembly memory; the largest dim that fits is ${MAX_DIM}.`,
+      `\`${name}\` = ${value} is too large: a dense Fisher of that dim needs ${accumulatorPlanBytes(value)} bytes at once (its packed matrix, a working copy and the staged rows) and 32-bit WebAssembly memory holds ${MEMORY_LIMIT_BYTES}; the largest dim that fits is ${MAX_DIM}.`,
+    );
+  }
+}
+
+/**
+ * Refuses at once, before anything is allocated, a size whose memory plan (the bytes the call
+ * or object holds at once) exceeds 32-bit WebAssembly memory, naming the size and the largest
+ * that fits. @throws {RangeError}
+ */
+export function assertPlanFits(name: string, value: number, bytes: number, largest: number, what: string): void {
+  if (bytes > MEMORY_LIMIT_BYTES) {
+    throw new RangeError(
+      `\`${name}\` = ${value} is too large for ${what}: it needs ${bytes} bytes at once and 32-bit WebAssembly memory holds ${MEMORY_LIMIT_BYTES}; the largest ${name} that fits is ${largest}.`,
     );
   }
 }

@@ -5,6 +5,7 @@
 // and the kernel reads it from there; a dim of any size needs only the diagonal itself in
 // the runtime. Also the diagonal as a
 // curvature operator, whose matvec and solve are element-wise.
+import { installDispose } from "../base/disposable.js";
 import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { MAX_PAGES, PAGE_BYTES } from "../base/memory-limits.js";
 import {
@@ -427,6 +428,17 @@ export class DiagonalFisherAccumulator {
     acc.rows = state.count;
     acc.weight = state.totalWeight;
     return acc;
+  }
+
+  /**
+   * The same as dispose(), for `using` (explicit resource management): `using acc = new …`
+   * frees the memory when the block ends, even when it throws. Present where the engine has
+   * Symbol.dispose (Node 20 and later, current browsers); elsewhere call dispose().
+   */
+  declare [Symbol.dispose]: () => void;
+
+  static {
+    installDispose(DiagonalFisherAccumulator);
   }
 
   /** Returns the memory to the runtime. Further use throws DisposedError; disposing twice is harmless. */

@@ -10,6 +10,7 @@
 // is off by half an ulp of 1e8, and δ inherits that error, which the between-means term
 // multiplies by W_a W_b / W; the small offsets keep δ, and so M, at two-pass accuracy.
 
+import { installDispose } from "../base/disposable.js";
 import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
 import {
@@ -283,6 +284,17 @@ export class FisherAccumulator {
     acc.rows = state.count;
     acc.weight = state.totalWeight;
     return acc;
+  }
+
+  /**
+   * The same as dispose(), for `using` (explicit resource management): `using acc = new …`
+   * frees the memory when the block ends, even when it throws. Present where the engine has
+   * Symbol.dispose (Node 20 and later, current browsers); elsewhere call dispose().
+   */
+  declare [Symbol.dispose]: () => void;
+
+  static {
+    installDispose(FisherAccumulator);
   }
 
   /** Returns the memory to the backend. Further use throws DisposedError; disposing twice is harmless. */

@@ -1,5 +1,7 @@
 // A streaming sum of per-sample Hessians (or any per-sample symmetric matrices) in
 // packed storage: the observed-information side of F = −E[∇² log p].
+
+import { installDispose } from "../base/disposable.js";
 import { EmptyMeanError } from "../base/errors.js";
 import { findAsymmetry, packDense, packedLength } from "../base/packed-layout.js";
 import {
@@ -32,8 +34,10 @@ export interface AddHessiansOptions {
   symmetryTolerance?: number;
 }
 
-// Matrices staged per kernel call.
+// Matrices staged per kernel call: up to 64, and no more than 32 MiB of them, so that at large
+// dim the staged copy stays one matrix beside the sum (the plan MAX_DIM is sized for).
 const CHUNK_MATRICES = 64;
+const STAGE_BYTES = 32 * 2 ** 20;
 
 /**
  * Accumulates Σ w H over per-sample symmetric matrices H (e.g. Hessians of log p),
@@ -99,10 +103,11 @@ export class HessianAccumulator {
     const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : finiteRows(hessians, size);
     const { rt } = this;
     const p = packedLength(d);
-    const rows = Math.min(k, CHUNK_MATRICES);
+    const perStage = Math.max(1, Math.min(CHUNK_MATRICES, Math.floor(STAGE_BYTES / (p * 8))));
+    const rows = Math.min(k, perStage);
     rt.scoped([rows * p], (staged) => {
-      for (let s0 = 0; s0 < k; s0 += CHUNK_MATRICES) {
-        const n = Math.min(CHUNK_MATRICES, k - s0);
+      for (let s0 = 0; s0 < k; s0 += perStage) {
+        const n = Math.min(perStage, k - s0);
         rt.write(staged, packed.subarray(s0 * p, (s0 + n) * p));
         for (let s = 0; s < n; s++) {
           const w = weights === undefined ? 1 : (weights[s0 + s] as number);
@@ -149,6 +154,17 @@ export class HessianAccumulator {
   /** The observed information per sample, a MEAN: −(1/Σw) Σ w H. @throws {EmptyMeanError} when Σ w = 0. */
   negativeMean(): SymmetricMatrix {
     return this.scaledSum(-1, "the negative mean Hessian");
+  }
+
+  /**
+   * The same as dispose(), for `using` (explicit resource management): `using acc = new …`
+   * frees the memory when the block ends, even when it throws. Present where the engine has
+   * Symbol.dispose (Node 20 and later, current browsers); elsewhere call dispose().
+   */
+  declare [Symbol.dispose]: () => void;
+
+  static {
+    installDispose(HessianAccumulator);
   }
 
   /** Returns the memory to the backend; further use throws DisposedError. */

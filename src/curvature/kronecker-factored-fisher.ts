@@ -5,7 +5,10 @@
 // of the runtime; the factors are the sums divided by Σ w. Products and solves with the
 // operator run as dense matrix products (the gemm kernel) against factor matrices that are
 // cached, in the same memory, until the factors change.
+
+import { installDispose } from "../base/disposable.js";
 import { EmptyMeanError, NonFiniteError, NotPositiveDefiniteError } from "../base/errors.js";
+import { kroneckerPlanBytes, MEMORY_LIMIT_BYTES } from "../base/memory-limits.js";
 import { MAX_DIM, packedColumnStart, packedDiagonalIndex, packedLength, unpackToDense } from "../base/packed-layout.js";
 import {
   assertAllFinite,
@@ -168,6 +171,12 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     if (inputDim + (bias ? 1 : 0) > MAX_DIM) {
       throw new RangeError(
         `\`inputDim\` = ${inputDim} is too large with a bias: A would be ${inputDim + 1} square, and the largest factor that fits in 32-bit WebAssembly memory is ${MAX_DIM}.`,
+      );
+    }
+    const planBytes = kroneckerPlanBytes(inputDim + (bias ? 1 : 0), outputDim);
+    if (planBytes > MEMORY_LIMIT_BYTES) {
+      throw new RangeError(
+        `\`inputDim\` = ${inputDim} and \`outputDim\` = ${outputDim} are too large together: the two factors, their batch sums and the staged rows need ${planBytes} bytes at once and 32-bit WebAssembly memory holds ${MEMORY_LIMIT_BYTES}.`,
       );
     }
     const rt = runtimeOf(options?.runtime);
@@ -391,6 +400,17 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     return kf;
   }
 
+  /**
+   * The same as dispose(), for `using` (explicit resource management): `using acc = new …`
+   * frees the memory when the block ends, even when it throws. Present where the engine has
+   * Symbol.dispose (Node 20 and later, current browsers); elsewhere call dispose().
+   */
+  declare [Symbol.dispose]: () => void;
+
+  static {
+    installDispose(KroneckerFactoredFisher);
+  }
+
   /** Returns the memory (state and caches) to the runtime. Further use throws DisposedError; disposing twice is harmless. */
   dispose(): void {
     this.block.dispose();
@@ -464,7 +484,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     let cached = this.caches.get(kind);
     if (cached?.key === key) return cached.block.ptr;
     if (!cached) {
-      cached = { block: new ResidentBlock(this.rt, this, "KroneckerFactoredFisher", length), key: "" };
+      cached = { block: new ResidentBlock(this.rt, this, "KroneckerFactoredFisher", length, false), key: "" };
       this.caches.set(kind, cached);
     }
     cached.key = ""; // invalid until filled, so a throwing fill leaves no stale entry

@@ -10,6 +10,7 @@
 // The Gram S Sᵀ comes from the SYRK kernel run over the columns of S: blocks of them are
 // transposed into rows of N values, each a rank-k update of the packed N × N matrix.
 
+import { installDispose } from "../base/disposable.js";
 import { EmptyMeanError, NonFiniteError } from "../base/errors.js";
 import { MAX_DIM, packedDiagonalIndex, packedLength } from "../base/packed-layout.js";
 import {
@@ -283,6 +284,17 @@ export class LowRankFisher implements CurvatureOperator {
       );
     }
     return SymmetricMatrix.adopt(this.densePacked(), this.dim, this.rt);
+  }
+
+  /**
+   * The same as dispose(), for `using` (explicit resource management): `using acc = new …`
+   * frees the memory when the block ends, even when it throws. Present where the engine has
+   * Symbol.dispose (Node 20 and later, current browsers); elsewhere call dispose().
+   */
+  declare [Symbol.dispose]: () => void;
+
+  static {
+    installDispose(LowRankFisher);
   }
 
   /** Returns the scores' memory to the runtime. Further use throws DisposedError; disposing twice is harmless. */

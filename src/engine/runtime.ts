@@ -1,6 +1,7 @@
 // One backend instance: its kernels, its linear memory and the arena that owns it.
 // Objects remember the runtime that created them, so switching backends with
 // init() never strands live accumulators.
+import { CHUNK_ROWS } from "../base/memory-limits.js";
 import type { Kernels, LinearMemory } from "./kernels.js";
 import { Arena } from "./memory/arena.js";
 import type { WorkerPool } from "./threads/pool.js";
@@ -22,8 +23,7 @@ export interface RuntimeOptions {
   runtime?: Runtime;
 }
 
-/** Rows staged per kernel call: big enough to amortise the sweep, small enough to stay in cache. */
-export const CHUNK_ROWS = 256;
+export { CHUNK_ROWS };
 
 /** How many threads a runtime computes with, and why (internal: given by init() and createRuntime()). */
 export interface Threading {
@@ -57,6 +57,7 @@ export class Runtime {
   readonly arena: Arena;
   private view: Float64Array;
   private staged: { ptr: number; bytes: number; layout: Staging } | undefined;
+  private residents = 0;
 
   /** @internal Use init() or createRuntime(). */
   constructor(
@@ -68,7 +69,7 @@ export class Runtime {
     readonly memory: LinearMemory,
     threading: Threading = { threads: 1, note: "1 thread: asked for" },
   ) {
-    this.arena = new Arena(memory, kernels.heapBase());
+    this.arena = new Arena(memory, kernels.heapBase(), () => this.residents);
     this.view = new Float64Array(memory.buffer);
     this.threadCount = threading.threads;
     this.threadsNote = threading.note;
@@ -100,6 +101,24 @@ export class Runtime {
    */
   dispose(): void {
     this.pool?.dispose();
+  }
+
+  /**
+   * Objects with dispose() alive in this runtime: created here and neither disposed nor yet
+   * reclaimed by a finalizer. Each holds runtime memory until then.
+   */
+  get liveObjects(): number {
+    return this.residents;
+  }
+
+  /** Bytes of this runtime's memory in use now (objects' state, staging and work areas). */
+  get liveBytes(): number {
+    return this.arena.liveBytes;
+  }
+
+  /** @internal Counts an object that holds memory here (+1) or one that gave it back (−1). */
+  countObject(delta: 1 | -1): void {
+    this.residents += delta;
   }
 
   /** @internal A view of the whole memory; valid until the next alloc(). */

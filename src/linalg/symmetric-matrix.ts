@@ -1,6 +1,7 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
 
+import { eigenvectorsPlanBytes, largestDimWithin } from "../base/memory-limits.js";
 import {
   findAsymmetry,
   packDense,
@@ -17,6 +18,7 @@ import {
   assertIndex,
   assertLength,
   assertOptions,
+  assertPlanFits,
   assertSymmetryTolerance,
   assertTolerance,
   dampingOf,
@@ -67,6 +69,9 @@ export interface Eigen {
 }
 
 const ADOPT = Symbol("adopt");
+
+/** The largest dim whose eigenvectors (dim × dim) fit in 32-bit WebAssembly memory beside the packed matrix. */
+const MAX_EIGENVECTOR_DIM = largestDimWithin(eigenvectorsPlanBytes);
 
 /** A runtime given as an option, validated; undefined (bind later) when none was given. */
 function boundRuntime(given: unknown): Runtime | undefined {
@@ -320,8 +325,19 @@ export class SymmetricMatrix {
     return symmetricEigenvalues(this.runtime, this.packed, this.dim);
   }
 
-  /** Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array). */
+  /**
+   * Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array).
+   * @throws {RangeError} at once when the dim × dim eigenvectors cannot fit in 32-bit WebAssembly
+   *   memory beside the matrix (dim above 18 914); eigenvalues() works up to MAX_DIM.
+   */
   eigh(): Eigen {
+    assertPlanFits(
+      "dim",
+      this.dim,
+      eigenvectorsPlanBytes(this.dim),
+      MAX_EIGENVECTOR_DIM,
+      "eigh() (a packed copy and the dim × dim eigenvectors; eigenvalues() needs no vectors)",
+    );
     return symmetricEigen(this.runtime, this.packed, this.dim);
   }
 
@@ -351,7 +367,7 @@ export class SymmetricMatrix {
   /**
    * V diag(max(λ, min)) Vᵀ: the nearest matrix (in the Frobenius norm) whose
    * eigenvalues are all >= min; with min >= 0 a PSD repair of a slightly indefinite
-   * Fisher. @throws {RangeError} when min is not a finite number.
+   * Fisher. @throws {RangeError} when min is not a finite number, or the eigenvectors cannot fit (see eigh()).
    */
   clampEigenvalues(min: number): SymmetricMatrix {
     if (typeof min !== "number" || !Number.isFinite(min)) {

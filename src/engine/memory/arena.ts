@@ -2,7 +2,8 @@
 // 16-byte aligned (one v128); freed blocks coalesce with their neighbours, so
 // disposing objects returns their memory for reuse. memory.grow detaches every
 // typed-array view, so callers re-create views after any alloc().
-import { MAX_PAGES, PAGE_BYTES } from "../../base/memory-limits.js";
+import { OutOfMemoryError } from "../../base/errors.js";
+import { MAX_PAGES, MEMORY_LIMIT_BYTES, PAGE_BYTES } from "../../base/memory-limits.js";
 import type { LinearMemory } from "../kernels.js";
 
 const ALIGN = 16;
@@ -21,10 +22,13 @@ export class Arena {
   private readonly freeBlocks: Block[] = [];
   private readonly used = new Map<number, number>();
   private top: number;
+  private usedBytes = 0;
 
   constructor(
     private readonly memory: LinearMemory,
     heapBase: number,
+    /** How many objects with dispose() are alive, for the out-of-memory error to report. */
+    private readonly liveObjects: () => number = () => 0,
   ) {
     this.top = alignUp(heapBase);
   }
@@ -42,6 +46,7 @@ export class Arena {
         block.bytes -= size;
       }
       this.used.set(start, size);
+      this.usedBytes += size;
       return start;
     }
     // No free block fits: extend the top, absorbing a free block that ends there.
@@ -54,6 +59,7 @@ export class Arena {
     this.ensureCapacity(start + size, start);
     this.top = start + size;
     this.used.set(start, size);
+    this.usedBytes += size;
     return start;
   }
 
@@ -62,6 +68,7 @@ export class Arena {
     const size = this.used.get(start);
     if (size === undefined) throw new Error(`Arena.free: ${start} is not an allocated block.`);
     this.used.delete(start);
+    this.usedBytes -= size;
     const blocks = this.freeBlocks;
     let k = 0;
     while (k < blocks.length && (blocks[k] as Block).start < start) k++;
@@ -79,6 +86,16 @@ export class Arena {
     }
   }
 
+  /** Bytes held by live blocks. */
+  get liveBytes(): number {
+    return this.usedBytes;
+  }
+
+  /** Number of live blocks. */
+  get liveBlocks(): number {
+    return this.used.size;
+  }
+
   private ensureCapacity(end: number, restoreStart: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
@@ -90,9 +107,7 @@ export class Arena {
     } catch {
       // Leave the free list as it was before this alloc().
       if (restoreStart < this.top) this.freeBlocks.push({ start: restoreStart, bytes: this.top - restoreStart });
-      throw new RangeError(
-        `Out of WebAssembly memory: ${end - restoreStart} more bytes were needed, and the 32-bit memory holds at most ${MAX_PAGES * PAGE_BYTES} bytes (${have} in use by this backend). Dispose of accumulators that are no longer needed.`,
-      );
+      throw new OutOfMemoryError(end - restoreStart, this.usedBytes, this.liveObjects(), MEMORY_LIMIT_BYTES);
     }
   }
 }

@@ -39,7 +39,7 @@ export class BatchBuffer {
       this.block?.dispose();
       this.block = undefined;
       this.pending = undefined;
-      this.block = new ResidentBlock(this.rt, this.owner, "batch buffer", rows * this.dim + rows + this.extra);
+      this.block = new ResidentBlock(this.rt, this.owner, "batch buffer", rows * this.dim + rows + this.extra, false);
       this.capacityRows = rows;
     }
     this.pending = new Float64Array(this.rt.memory.buffer, this.block.ptr, rows * this.dim);

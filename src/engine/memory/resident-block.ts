@@ -6,11 +6,15 @@ import type { Runtime } from "../runtime.js";
 interface Allocation {
   readonly rt: Runtime;
   readonly ptr: number;
+  readonly counted: boolean;
 }
 
 const reclaim =
   typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Allocation>((a) => a.rt.free(a.ptr))
+    ? new FinalizationRegistry<Allocation>((a) => {
+        if (a.counted) a.rt.countObject(-1);
+        a.rt.free(a.ptr);
+      })
     : undefined;
 
 export class ResidentBlock {
@@ -19,16 +23,22 @@ export class ResidentBlock {
   readonly ptr: number;
   private disposed = false;
 
-  /** Allocates `length` zeroed f64 in `rt` for `owner`, named `what` in DisposedError messages. */
+  /**
+   * Allocates `length` zeroed f64 in `rt` for `owner`, named `what` in DisposedError messages.
+   * `counted`: whether the block stands for a live object in the runtime's count (an owner's
+   * further blocks, such as cached factorisations, do not).
+   */
   constructor(
     rt: Runtime,
     owner: object,
     private readonly what: string,
     length: number,
+    private readonly counted = true,
   ) {
     this.rt = rt;
     this.ptr = this.rt.alloc(length);
-    reclaim?.register(owner, { rt: this.rt, ptr: this.ptr }, this);
+    if (counted) this.rt.countObject(1);
+    reclaim?.register(owner, { rt: this.rt, ptr: this.ptr, counted }, this);
   }
 
   /** @throws {DisposedError} after dispose(). */
@@ -41,6 +51,7 @@ export class ResidentBlock {
     if (this.disposed) return;
     this.disposed = true;
     reclaim?.unregister(this);
+    if (this.counted) this.rt.countObject(-1);
     this.rt.free(this.ptr);
   }
 }
