@@ -4,7 +4,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   accumulatorPlanBytes,
-  eigenvectorsPlanBytes,
   kroneckerPlanBytes,
   MEMORY_LIMIT_BYTES,
   RESERVED_BYTES,
@@ -30,6 +29,7 @@ import {
   OutOfMemoryError,
   SymmetricMatrix,
 } from "../src/index.js";
+import { eigenvectorsPlanBytes } from "../src/linalg/eigen.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { normal, sample } from "./helpers/random.js";
 
@@ -109,11 +109,11 @@ describe("a size that cannot work fails at once, naming the dim and the limit", 
     expect(() => new KroneckerFactoredFisher(16_200, 16_200, { runtime })).toThrow(
       /`inputDim` = 16200 and `outputDim` = 16200 are too large together.*4294967296/,
     );
-    // eigh's dim × dim vectors: refused before the packed matrix is even read.
-    const wide = SymmetricMatrix.adopt(new Float64Array(0), 18_915, runtime);
-    expect(eigenvectorsPlanBytes(18_915)).toBeGreaterThan(MEMORY_LIMIT_BYTES);
-    expect(eigenvectorsPlanBytes(18_914)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
-    expect(() => wide.eigh()).toThrow(/`dim` = 18915 is too large for eigh\(\).*the largest dim that fits is 18914/);
+    // eigh's five dim × dim work areas: refused before the packed matrix is even read.
+    const wide = SymmetricMatrix.adopt(new Float64Array(0), 9_437, runtime);
+    expect(eigenvectorsPlanBytes(9_437)).toBeGreaterThan(MEMORY_LIMIT_BYTES);
+    expect(eigenvectorsPlanBytes(9_436)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
+    expect(() => wide.eigh()).toThrow(/`dim` = 9437 is too large for eigh\(\).*the largest dim that fits is 9436/);
     expect(() => wide.clampEigenvalues(0)).toThrow(RangeError);
     expect(kroneckerPlanBytes(16_189, 16_189)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
     expect(runtime.memory.buffer.byteLength).toBe(bytes);

@@ -67,14 +67,6 @@ export function largestDimWithin(plan: (dim: number) => number, limit = MEMORY_L
 }
 
 /**
- * What an eigen-decomposition with vectors (SymmetricMatrix.eigh) holds at once: a packed copy
- * of the matrix, the dim × dim eigenvectors and the tridiagonal reduction's vectors.
- */
-export function eigenvectorsPlanBytes(d: number): number {
-  return packedBytes(d) + align16(d * d * 8) + 3 * align16(d * 8) + align16((2 * d + 2) * 8) + RESERVED_BYTES;
-}
-
-/**
  * What a KroneckerFactoredFisher with factors of orders a and o holds at once: the two packed
  * sums, the batch's two packed sums before they are added, and the staged rows of the wider factor.
  */

@@ -2,6 +2,7 @@
 // Householder tridiagonalization, then implicit QL for the values alone, divide and
 // conquer and a blocked back-transformation when vectors are wanted. Input is assumed validated (finite, right length).
 import { ConvergenceError } from "../base/errors.js";
+import { packedBytes, RESERVED_BYTES } from "../base/memory-limits.js";
 import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "../engine/eigen-kernels.js";
 import type { Runtime } from "../engine/runtime.js";
 import { applyReflectors, backTransformLengths } from "./householder-back-transform.js";
@@ -104,6 +105,16 @@ function withRegions<T>(rt: Runtime, lengths: readonly number[], body: (ptrs: nu
   } finally {
     for (const p of ptrs) rt.arena.free(p);
   }
+}
+
+/**
+ * What symmetricEigen holds in backend memory at once for dimension d: the packed copy and the
+ * reduction's vectors, and the divide and conquer's and the back-transformation's regions.
+ */
+export function eigenvectorsPlanBytes(d: number): number {
+  const bytes = (n: number) => Math.ceil((Math.max(n, 1) * 8) / 16) * 16;
+  const regions = [...divideConquerLengths(d), ...backTransformLengths(d)].reduce((sum, n) => sum + bytes(n), 0);
+  return packedBytes(d) + 3 * bytes(d) + bytes(2 * d + 2) + regions + RESERVED_BYTES;
 }
 
 /**

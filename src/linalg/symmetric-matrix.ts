@@ -1,7 +1,7 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
 
-import { eigenvectorsPlanBytes, largestDimWithin } from "../base/memory-limits.js";
+import { largestDimWithin } from "../base/memory-limits.js";
 import {
   findAsymmetry,
   packDense,
@@ -28,7 +28,7 @@ import {
 import { runtimeOf } from "../engine/init.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
-import { symmetricEigen, symmetricEigenvalues } from "./eigen.js";
+import { eigenvectorsPlanBytes, symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 
 /**
  * Damping for the Cholesky-based methods.
@@ -328,7 +328,7 @@ export class SymmetricMatrix {
   /**
    * Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array).
    * @throws {RangeError} at once when the dim × dim eigenvectors cannot fit in 32-bit WebAssembly
-   *   memory beside the matrix (dim above 18 914); eigenvalues() works up to MAX_DIM.
+   *   memory beside the matrix (dim above 9 436); eigenvalues() works up to MAX_DIM.
    */
   eigh(): Eigen {
     assertPlanFits(
@@ -336,7 +336,7 @@ export class SymmetricMatrix {
       this.dim,
       eigenvectorsPlanBytes(this.dim),
       MAX_EIGENVECTOR_DIM,
-      "eigh() (a packed copy and the dim × dim eigenvectors; eigenvalues() needs no vectors)",
+      "eigh() (a packed copy and five dim × dim work areas; eigenvalues() needs none)",
     );
     return symmetricEigen(this.runtime, this.packed, this.dim);
   }
