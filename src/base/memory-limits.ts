@@ -40,14 +40,16 @@ export function packedBytes(d: number): number {
 }
 
 /**
- * The most a FisherAccumulator of dimension d holds at once: its state (the mean and the packed
- * co-moment), one working copy of that state (the rollback copy of a multi-chunk add(), the
- * copy fisher(), covariance() and merge() return from), and the staging area. empiricalFisher()
- * needs less: one packed result and the staging area.
+ * The most a FisherAccumulator of dimension d holds at once: its state (three vectors and the
+ * packed co-moment), one working copy of that state (the rollback copy of a multi-chunk add(), the
+ * copy fisher(), covariance() and merge() return from), and the staging area; beside it, room
+ * for a centered empiricalFisher() (one packed result and two vectors) in place of the copy.
  */
 export function accumulatorPlanBytes(d: number): number {
-  const state = align16((d + (d % 2)) * 8) + packedBytes(d);
-  return 2 * state + stagingBytes(d) + RESERVED_BYTES;
+  // The state: the shift, the offset and the mean (a vector each) and the packed co-moment.
+  const state = 3 * align16(d * 8) + packedBytes(d);
+  // The centered empiricalFisher holds a packed result and two vectors (the mean and the shift).
+  return 2 * state + 2 * align16((d + 1) * 8) + stagingBytes(d) + RESERVED_BYTES;
 }
 
 /** The largest dim ≥ 1 whose plan fits in `limit` bytes (0 when none does); plans grow with dim. */

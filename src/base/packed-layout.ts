@@ -123,7 +123,7 @@ export function findAsymmetry(a: Float64Array, dim: number, tolerance: number, o
  * The largest dimension of a dense (packed) Fisher that works in 32-bit WebAssembly memory
  * (4 GiB): a FisherAccumulator of this dim holds its packed state, a working copy of it (for
  * fisher(), covariance(), merge() and the rollback of a failed add()) and the staging area of
- * the rows at once, and empiricalFisher() needs less: 22 782 with this build; a larger dim is
+ * the rows at once, and empiricalFisher() needs less: 22 779 with this build; a larger dim is
  * refused at once, before anything is allocated. Other objects in the same runtime leave less
  * room (see OutOfMemoryError).
  * @category Linear algebra

@@ -328,7 +328,7 @@ export class SymmetricMatrix {
   /**
    * Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array).
    * @throws {RangeError} at once when the dim × dim eigenvectors cannot fit in 32-bit WebAssembly
-   *   memory beside the matrix (dim above 9 436); eigenvalues() works up to MAX_DIM.
+   *   memory beside the matrix (dim above 9 446); eigenvalues() works up to MAX_DIM.
    */
   eigh(): Eigen {
     assertPlanFits(
