@@ -1,10 +1,13 @@
 // Memory limits: MAX_DIM is a dimension that works (its plan, checked against what objects
 // really hold, fits in 4 GiB), a size that cannot work fails at once with the dim and the
 // limit, and running out of memory with undisposed objects is a typed error that says so.
+// Every check runs on a one-thread runtime and, where the backend has a shared-memory build, on
+// a threaded one, whose shared memory declares its own maximum.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   accumulatorPlanBytes,
   kroneckerPlanBytes,
+  MAX_PAGES,
   MEMORY_LIMIT_BYTES,
   packedBytes,
   RESERVED_BYTES,
@@ -14,7 +17,9 @@ import { createJsKernels } from "../src/engine/backends/js-kernels.js";
 import { JsMemory } from "../src/engine/backends/js-memory.js";
 import type { LinearMemory } from "../src/engine/kernels.js";
 import { Runtime } from "../src/engine/runtime.js";
-import { instantiate } from "../src/engine/wasm/instantiate.js";
+import { WorkerPool } from "../src/engine/threads/pool.js";
+import { controlBlockPtr, threadedKernels } from "../src/engine/threads/threaded-kernels.js";
+import { instantiate, instantiateShared, sharedBuildOf } from "../src/engine/wasm/instantiate.js";
 import {
   type BackendName,
   createRuntime,
@@ -34,6 +39,23 @@ import { BACKENDS } from "./helpers/backends.js";
 import { normal, sample } from "./helpers/random.js";
 
 const TAIL_DIMS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 129, 257];
+
+/** Every backend with one thread, and the backends with a shared-memory build with two. */
+const RUNTIMES: [string, BackendName, number][] = BACKENDS.flatMap((backend): [string, BackendName, number][] =>
+  backend === "js" || sharedBuildOf(backend) === undefined
+    ? [[`${backend}, 1 thread`, backend, 1]]
+    : [
+        [`${backend}, 1 thread`, backend, 1],
+        [`${backend}, 2 threads`, backend, 2],
+      ],
+);
+
+/** A runtime of `backend` with `threads` threads, checked to really have them. */
+async function runtimeWith(backend: BackendName, threads: number): Promise<Runtime> {
+  const runtime = await createRuntime({ backend, threads });
+  expect(runtime.threads).toBe(threads);
+  return runtime;
+}
 
 /** Records the most bytes a runtime's arena held at once while `body` runs. */
 function peakLiveBytes(rt: Runtime, body: () => void): number {
@@ -67,9 +89,28 @@ describe("MAX_DIM is a dimension that works", () => {
     }
   });
 
-  it.each(BACKENDS)("%s: an accumulator's whole life holds no more than its plan", async (name) => {
+  it.each(RUNTIMES)(
+    "%s: the memory holds exactly 4 GiB, the limit every plan is checked against",
+    async (_, backend, threads) => {
+      const runtime = await runtimeWith(backend, threads);
+      if (backend === "js") {
+        // The plain-TypeScript memory copies itself on growth: ask for one page too many at once.
+        expect(() => runtime.memory.grow(MAX_PAGES)).toThrow(RangeError);
+      } else {
+        // The module's (or, threaded, the shared memory's) declared maximum: growth reserves, and
+        // does not touch, the pages, so this costs address space only.
+        runtime.memory.grow(MAX_PAGES - runtime.memory.buffer.byteLength / 65536);
+        expect(runtime.memory.buffer.byteLength).toBe(MEMORY_LIMIT_BYTES);
+        expect(() => runtime.memory.grow(1)).toThrow(RangeError);
+      }
+      runtime.dispose();
+    },
+  );
+
+  it.each(RUNTIMES)("%s: an accumulator's whole life holds no more than its plan", async (_, backend, threads) => {
     for (const d of [1, 2, 3, 5, 17, 64, 257]) {
-      const rt = await createRuntime({ backend: name });
+      const rt = await runtimeWith(backend, threads);
+      if (rt.pool) rt.pool.minSharedFlops = 0; // every SYRK and Cholesky is shared
       const base = rt.arena.liveBytes;
       const peak = peakLiveBytes(rt, () => {
         const a = new FisherAccumulator(d, { runtime: rt });
@@ -87,6 +128,7 @@ describe("MAX_DIM is a dimension that works", () => {
       // b's state is one more accumulator's state than the plan counts: subtract it.
       const second = 3 * Math.ceil((d * 8) / 16) * 16 + packedBytes(d);
       expect(peak - base - second).toBeLessThanOrEqual(accumulatorPlanBytes(d) - RESERVED_BYTES);
+      rt.dispose();
     }
   });
 });
@@ -96,8 +138,8 @@ describe("a size that cannot work fails at once, naming the dim and the limit", 
     await init({ backend: "wasm-simd" });
   });
 
-  it.each(BACKENDS)("%s: nothing is allocated before the error", async (name: BackendName) => {
-    const runtime = await createRuntime({ backend: name });
+  it.each(RUNTIMES)("%s: nothing is allocated before the error", async (_, backend, threads) => {
+    const runtime = await runtimeWith(backend, threads);
     const bytes = runtime.memory.buffer.byteLength;
     const live = runtime.arena.liveBytes;
     const tooLarge = `the largest dim that fits is ${MAX_DIM}`;
@@ -118,11 +160,15 @@ describe("a size that cannot work fails at once, naming the dim and the limit", 
     expect(kroneckerPlanBytes(16_189, 16_189)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
     expect(runtime.memory.buffer.byteLength).toBe(bytes);
     expect(runtime.arena.liveBytes).toBe(live);
+    runtime.dispose();
   });
 });
 
-/** A runtime of `name` whose memory refuses to grow past `pages` pages, as an engine short of memory does. */
-async function cappedRuntime(name: BackendName, pages: number): Promise<Runtime> {
+/**
+ * A runtime of `name` with `threads` threads whose memory refuses to grow past `pages` pages, as
+ * an engine short of memory does; a threaded one shares all its calls, however small.
+ */
+async function cappedRuntime(name: BackendName, threads: number, pages: number): Promise<Runtime> {
   const capped = (memory: LinearMemory): LinearMemory => ({
     get buffer() {
       return memory.buffer;
@@ -136,13 +182,21 @@ async function cappedRuntime(name: BackendName, pages: number): Promise<Runtime>
     const memory = capped(new JsMemory(1));
     return new Runtime("js", createJsKernels(memory), memory);
   }
+  if (threads > 1) {
+    const shared = await instantiateShared(sharedBuildOf(name) as NonNullable<ReturnType<typeof sharedBuildOf>>);
+    const pool = await WorkerPool.start(shared.module, shared.memory, controlBlockPtr(shared.kernels), threads);
+    pool.minSharedFlops = 0;
+    const note = `${threads} threads: asked for`;
+    return new Runtime(name, threadedKernels(shared.kernels, pool), capped(shared.memory), { threads, note, pool });
+  }
   const { kernels, memory } = await instantiate(name);
   return new Runtime(name, kernels, capped(memory));
 }
 
-describe.each(BACKENDS)("running out of memory on %s", (name) => {
+describe.each(RUNTIMES)("running out of memory on %s", (_, name, threads) => {
   it("dropped accumulators in a synchronous loop end in an OutOfMemoryError that counts them and says to dispose", async () => {
-    const runtime = await cappedRuntime(name, 256); // 16 MiB
+    const runtime = await cappedRuntime(name, threads, 256); // 16 MiB
+    expect(runtime.threads).toBe(threads);
     const kept: FisherAccumulator[] = [];
     let error: unknown;
     try {
@@ -164,10 +218,11 @@ describe.each(BACKENDS)("running out of memory on %s", (name) => {
     // Disposing gives the memory back: the same loop runs on.
     for (const acc of kept) acc.dispose();
     for (let k = 0; k < 1000; k++) new FisherAccumulator(256, { runtime }).dispose();
+    runtime.dispose();
   });
 
-  it("an add that cannot get its staging area leaves the accumulator as it was", async () => {
-    const runtime = await cappedRuntime(name, 64); // 4 MiB
+  it("an add that cannot get its rollback copy leaves the accumulator as it was", async () => {
+    const runtime = await cappedRuntime(name, threads, 64); // 4 MiB
     const acc = new FisherAccumulator(300, { runtime }).add(sample(300, normal(1)));
     const before = acc.serialize();
     const filler: FisherAccumulator[] = [];
@@ -176,16 +231,24 @@ describe.each(BACKENDS)("running out of memory on %s", (name) => {
     } catch (e) {
       expect(e).toBeInstanceOf(OutOfMemoryError);
     }
+    // The gaps left (a threaded add's rollback copy leaves one just smaller than an accumulator)
+    // are filled with the smallest accumulators, so no rollback copy fits anywhere.
+    try {
+      for (;;) filler.push(new FisherAccumulator(1, { runtime }));
+    } catch (e) {
+      expect(e).toBeInstanceOf(OutOfMemoryError);
+    }
     expect(() => acc.add(sample(300 * 600, normal(2)))).toThrow(OutOfMemoryError);
     expect(acc.serialize()).toEqual(before);
     for (const f of filler) f.dispose();
     acc.dispose();
+    runtime.dispose();
   });
 });
 
-describe.each(BACKENDS)("`using` and Symbol.dispose on %s", (name) => {
+describe.each(RUNTIMES)("`using` and Symbol.dispose on %s", (_, name, threads) => {
   it("every object that owns runtime memory frees it with [Symbol.dispose]()", async () => {
-    const runtime = await createRuntime({ backend: name });
+    const runtime = await runtimeWith(name, threads);
     const live = runtime.arena.liveBytes;
     const objects = [
       new FisherAccumulator(5, { runtime }),
@@ -203,10 +266,11 @@ describe.each(BACKENDS)("`using` and Symbol.dispose on %s", (name) => {
     expect(runtime.liveObjects).toBe(0);
     expect(runtime.arena.liveBytes).toBe(live);
     expect(() => (objects[0] as FisherAccumulator).serialize()).toThrow(/disposed/);
+    runtime.dispose();
   });
 
   it("a `using` declaration disposes at the end of its block, also when it throws", async () => {
-    const runtime = await createRuntime({ backend: name });
+    const runtime = await runtimeWith(name, threads);
     {
       using acc = new FisherAccumulator(3, { runtime });
       acc.add(new Float64Array([1, 2, 3]));
@@ -218,5 +282,6 @@ describe.each(BACKENDS)("`using` and Symbol.dispose on %s", (name) => {
       acc.add(new Float64Array([1, 2]));
     }).toThrow(RangeError);
     expect(runtime.liveObjects).toBe(0);
+    runtime.dispose();
   });
 });
