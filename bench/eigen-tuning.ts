@@ -10,6 +10,7 @@
 import { createRuntime } from "../src/engine/init.js";
 import type { Kernels } from "../src/engine/kernels.js";
 import { Runtime } from "../src/engine/runtime.js";
+import { withTridiagonal } from "../src/linalg/eigen.js";
 import { applyReflectors, BLOCK, backTransformLengths } from "../src/linalg/householder-back-transform.js";
 import { SymmetricMatrix } from "../src/linalg/symmetric-matrix.js";
 import { divideConquerLengths, LEAF_SIZE, tridiagonalDivideConquer } from "../src/linalg/tridiagonal-divide-conquer.js";
@@ -51,21 +52,14 @@ async function timedRuntime(): Promise<Runtime> {
 }
 
 /** Packed reflectors, their scales and the tridiagonal matrix of the d×d test matrix. */
-function reduce(
-  rt: Runtime,
-  d: number,
-): { ap: Float64Array; tau: Float64Array; diag: Float64Array; off: Float64Array } {
+function reduce(rt: Runtime, d: number): { a: Float64Array; tau: Float64Array; diag: Float64Array; off: Float64Array } {
   const packed = SymmetricMatrix.fromDense(fisherLikeSpd(d, d), d, { runtime: rt }).packed;
-  return rt.scoped([packed.length, d, d, d, 2 * d + 2], (ap, diag, off, tau, work) => {
-    rt.write(ap as number, packed);
-    rt.kernels.tridiagonalize(ap as number, d, diag as number, off as number, tau as number, work as number);
-    return {
-      ap: rt.read(ap as number, packed.length),
-      tau: rt.read(tau as number, d - 1),
-      diag: rt.read(diag as number, d),
-      off: rt.read(off as number, d - 1),
-    };
-  });
+  return withTridiagonal(rt, packed, d, (rt, t) => ({
+    a: rt.read(t.a, d * d),
+    tau: rt.read(t.tau, d - 1),
+    diag: rt.read(t.diag, d),
+    off: rt.read(t.offdiag, d - 1),
+  }));
 }
 
 const rt = await timedRuntime();
@@ -82,16 +76,17 @@ function divideConquerRun(d: number, diag: Float64Array, off: Float64Array, leaf
   });
 }
 /** One back-transformation of the identity with `block` reflectors per block, ms. */
-function backTransformRun(d: number, ap: Float64Array, tau: Float64Array, z: Float64Array, block: number): number {
-  return rt.scoped([d * d, ...backTransformLengths(d, block)], (zPtr, ...regions) => {
+function backTransformRun(d: number, a: Float64Array, tau: Float64Array, z: Float64Array, block: number): number {
+  return rt.scoped([d * d, d * d, ...backTransformLengths(d, block)], (aPtr, zPtr, ...regions) => {
+    rt.write(aPtr as number, a);
     rt.write(zPtr as number, z);
     const t = performance.now();
-    applyReflectors(rt, ap, tau, d, zPtr as number, regions, block);
+    applyReflectors(rt, aPtr as number, tau, d, zPtr as number, regions, block);
     return performance.now() - t;
   });
 }
 for (const d of DIMS) {
-  const { ap, tau, diag, off } = reduce(rt, d);
+  const { a, tau, diag, off } = reduce(rt, d);
   const z = new Float64Array(d * d);
   for (let i = 0; i < d; i++) z[i * d + i] = 1;
   const leafRuns = LEAVES.map(() => [] as { total: number; gemm: number; leaves: number }[]);
@@ -104,7 +99,7 @@ for (const d of DIMS) {
       if (r >= WARMUP) leafRuns[i]?.push(run);
     });
     BLOCKS.forEach((block, i) => {
-      const ms = backTransformRun(d, ap, tau, z, block);
+      const ms = backTransformRun(d, a, tau, z, block);
       if (r >= WARMUP) blockRuns[i]?.push(ms);
     });
   }

@@ -4,7 +4,8 @@
 // basis rotated by QL) as a named variant, beside ml-matrix's dense EigenvalueDecomposition,
 // which always forms the vectors, and native LAPACK's dsyevd with values only and with vectors
 // (lib/native-lapack.ts, where the machine has it). A second table splits wasm-simd's eigh into
-// its phases. Prints ms per call as markdown tables (also written to bench/results/eigen.md).
+// its phases, the reduction beside the previous one (packed, one column at a time) and native
+// dsytrd. Prints ms per call as markdown tables (also written to bench/results/eigen.md).
 import type Benchmark from "benchmark";
 import { type BackendName, SymmetricMatrix } from "fisher-wasm";
 import { type Baseline, BaselineRatios, baselineColumn, loadBaseline } from "./lib/baseline.js";
@@ -141,9 +142,13 @@ export async function eigenSuite(): Promise<void> {
     }
     rows.push(cells);
     const phases = eigenPhases(await sourceRuntime("wasm-simd"), packedOf(dense, d, runtimes), d, QUICK ? 1 : 5);
+    const lapack = nativeLapack();
+    const sytrd = lapack ? (lapack.time("sytrd", packedOf(dense, d, runtimes), d).mean * 1e3).toFixed(1) : SKIPPED;
     phaseRows.push([
       `${d}`,
-      ...[phases.reduction, phases.divideConquer, phases.backTransform].map((ms) => ms.toFixed(1)),
+      ...[phases.reduction, phases.packedReduction].map((ms) => ms.toFixed(1)),
+      sytrd,
+      ...[phases.divideConquer, phases.backTransform].map((ms) => ms.toFixed(1)),
     ]);
   }
   report(
@@ -155,7 +160,14 @@ export async function eigenSuite(): Promise<void> {
       ratios.table("d"),
       {
         title: "wasm-simd eigh by phase: ms, median of 5 runs",
-        header: ["d", "tridiagonal reduction", "divide and conquer", "back-transformation"],
+        header: [
+          "d",
+          "tridiagonal reduction (panels)",
+          "reduction (packed, by columns, previous)",
+          "LAPACK dsytrd",
+          "divide and conquer",
+          "back-transformation",
+        ],
         rows: phaseRows,
       },
     ],

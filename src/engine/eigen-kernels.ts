@@ -15,6 +15,16 @@ export interface EigenKernels {
    * stay in ap. work: 2·d + 2 f64, 16-byte aligned.
    */
   tridiagonalize(ap: number, d: number, diag: number, offdiag: number, tau: number, work: number): void;
+  /**
+   * As tridiagonalize, for the d×d column-major matrix at a (upper triangle referenced, lda = d):
+   * u for H(i) is column i+1 of a, rows 0..i; the strict lower triangle is overwritten.
+   * work: tridiagonalizeDenseWorkBytes(d) bytes, 16-byte aligned. The WebAssembly builds reduce
+   * the matrix in panels with a rank-2k update of the rest (as LAPACK's dsytrd); the
+   * plain-TypeScript backend one column at a time.
+   */
+  tridiagonalizeDense(a: number, d: number, diag: number, offdiag: number, tau: number, work: number): void;
+  /** Bytes of work tridiagonalizeDense needs for dimension d. */
+  tridiagonalizeDenseWorkBytes(d: number): number;
   /** Writes Qᵀ (row c = column c of Q), row-major d×d, at q from what tridiagonalize left in ap and tau. */
   tridiagonalBasis(ap: number, d: number, tau: number, q: number): void;
   /**

@@ -39,51 +39,60 @@ function notConverged(status: number, dim: number): ConvergenceError {
 }
 
 /** Where a reduced matrix lives in backend memory (byte offsets). */
-interface Tridiagonal {
-  ap: number;
+export interface Tridiagonal {
+  /** The reflectors: u for H(i) in column i+1, rows 0..i, of a column-major dim×dim matrix. */
+  a: number;
   diag: number;
   offdiag: number;
   tau: number;
-  /** The reduction's work area: 2·dim + 2 f64, free again after it. */
-  work: number;
-  /** The caller's extra f64, or 0 when none were asked for. */
-  extra: number;
 }
 
-/** Allocates the tridiagonal reduction's arrays, reduces a copy of `packed`, and hands the arrays on. */
-function withTridiagonal<T>(
+/**
+ * Unpacks `packed` into a column-major dim×dim matrix in backend memory (upper triangle; column
+ * j of packed 'U' storage is a contiguous run at j(j+1)/2, of the full matrix at j·dim), reduces
+ * it to tridiagonal form in panels and hands the arrays on. The full copy costs dim² f64
+ * against the packed dim(dim+1)/2, and buys a fixed column stride for the rank-2k updates.
+ */
+export function withTridiagonal<T>(
+  rt: Runtime,
+  packed: Float64Array,
+  dim: number,
+  body: (rt: Runtime, t: Tridiagonal) => T,
+): T {
+  const workBytes = rt.kernels.tridiagonalizeDenseWorkBytes(dim);
+  return rt.scoped([dim * dim, dim, dim, dim, Math.ceil(workBytes / 8)], (a, diag, offdiag, tau, work) => {
+    const mem = rt.f64();
+    const base = (a as number) / 8;
+    for (let j = 0, start = 0; j < dim; start += ++j) mem.set(packed.subarray(start, start + j + 1), base + j * dim);
+    rt.kernels.tridiagonalizeDense(a as number, dim, diag as number, offdiag as number, tau as number, work as number);
+    return body(rt, { a: a as number, diag: diag as number, offdiag: offdiag as number, tau: tau as number });
+  });
+}
+
+/** As withTridiagonal, by the previous reduction: packed storage, one column at a time; `extra` f64 more for the caller. */
+export function withPackedTridiagonal<T>(
   rt: Runtime,
   packed: Float64Array,
   dim: number,
   extra: number,
-  body: (rt: Runtime, t: Tridiagonal) => T,
+  body: (rt: Runtime, t: Tridiagonal & { work: number; extra: number }) => T,
 ): T {
-  const ptrs: number[] = [];
-  const alloc = (n: number): number => {
-    const p = rt.alloc(n);
-    ptrs.push(p);
-    return p;
-  };
-  try {
-    const ap = alloc(packed.length);
-    const diag = alloc(dim);
-    const offdiag = alloc(dim);
-    const tau = alloc(dim);
-    const work = alloc(2 * dim + 2);
-    const more = extra > 0 ? alloc(extra) : 0;
-    rt.write(ap, packed);
-    rt.kernels.tridiagonalize(ap, dim, diag, offdiag, tau, work);
-    return body(rt, { ap, diag, offdiag, tau, work, extra: more });
-  } finally {
-    for (const p of ptrs) rt.free(p);
-  }
+  return rt.scoped(
+    [packed.length, dim, dim, dim, 2 * dim + 2, Math.max(extra, 1)],
+    (ap, diag, offdiag, tau, work, more) => {
+      rt.write(ap as number, packed);
+      rt.kernels.tridiagonalize(ap as number, dim, diag as number, offdiag as number, tau as number, work as number);
+      const t = { a: ap as number, diag: diag as number, offdiag: offdiag as number, tau: tau as number };
+      return body(rt, { ...t, work: work as number, extra: more as number });
+    },
+  );
 }
 
 /** Eigenvalues of the dim×dim symmetric matrix in packed 'U' storage, ascending. */
 export function symmetricEigenvalues(rt: Runtime, packed: Float64Array, dim: number): Float64Array {
   if (dim === 0) return new Float64Array(0);
   const { data, unscale } = scaled(packed);
-  const values = withTridiagonal(rt, data, dim, 0, (rt, t) => {
+  const values = withTridiagonal(rt, data, dim, (rt, t) => {
     const status = rt.kernels.tridiagonalEigenvalues(t.diag, t.offdiag, dim);
     if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);
     return rt.read(t.diag, dim);
@@ -125,18 +134,17 @@ export function eigenvectorsPlanBytes(d: number): number {
 export function symmetricEigen(rt: Runtime, packed: Float64Array, dim: number): SymmetricEigen {
   if (dim === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
   const { data, unscale } = scaled(packed);
-  const result = withTridiagonal(rt, data, dim, 0, (rt, t) => {
+  const result = withTridiagonal(rt, data, dim, (rt, t) => {
     const diag = rt.read(t.diag, dim);
     const offdiag = rt.read(t.offdiag, dim - 1);
     const tau = rt.read(t.tau, dim - 1);
-    const reflectors = rt.read(t.ap, data.length);
     const split = divideConquerLengths(dim);
     return withRegions(rt, [...split, ...backTransformLengths(dim)], (ptrs) => {
       const values = tridiagonalDivideConquer(rt, diag, offdiag, dim, ptrs);
       // Vectors leave the divide and conquer as rows; the back-transformation and the API want columns.
       const [rows, columns] = ptrs as [number, number];
       rt.kernels.transposeBlock(columns, rows, dim, dim, dim);
-      applyReflectors(rt, reflectors, tau, dim, columns, ptrs.slice(split.length));
+      applyReflectors(rt, t.a, tau, dim, columns, ptrs.slice(split.length));
       return { values, vectors: rt.read(columns, dim * dim) };
     });
   });
@@ -151,9 +159,9 @@ export function symmetricEigen(rt: Runtime, packed: Float64Array, dim: number): 
 export function symmetricEigenByQL(rt: Runtime, packed: Float64Array, dim: number): SymmetricEigen {
   if (dim === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
   const { data, unscale } = scaled(packed);
-  const { values, rows } = withTridiagonal(rt, data, dim, dim * dim, (rt, t) => {
+  const { values, rows } = withPackedTridiagonal(rt, data, dim, dim * dim, (rt, t) => {
     const z = t.extra;
-    rt.kernels.tridiagonalBasis(t.ap, dim, t.tau, z);
+    rt.kernels.tridiagonalBasis(t.a, dim, t.tau, z);
     // The reduction's work area is free again: it serves as the QL's rotation store.
     const status = rt.kernels.tridiagonalEigenvectors(t.diag, t.offdiag, dim, z, t.work);
     if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);

@@ -1,12 +1,11 @@
 // The back-transformation V = Q Z of a symmetric eigen-decomposition: Q = H(d−2) ⋯ H(0) is the
-// product of the reflectors that tridiagonalize left in packed storage, Z the eigenvectors of
+// product of the reflectors that tridiagonalizeDense left in its column-major matrix, Z the eigenvectors of
 // the tridiagonal matrix. Reflectors are applied in blocks of BLOCK as one compact-WY block
 // reflector each (as LAPACK's dlarft and dlarfb do for dormtr):
 //   H(i+b−1) ⋯ H(i) = I − W T Wᵀ,   W = [u_i … u_{i+b−1}],   T lower triangular,
 // so that each block costs two GEMMs, Y = Wᵀ Z and Z −= W (T Y), instead of b rank-one
 // passes over Z. Reflector i touches rows 0..i only, so block [i, i+b) touches the first i+b
 // rows of Z, a contiguous row-major band: the GEMM kernel takes it as it is.
-import { packedIndex } from "../base/packed-layout.js";
 import type { Runtime } from "../engine/runtime.js";
 
 /**
@@ -24,13 +23,14 @@ export function backTransformLengths(d: number, block = BLOCK): number[] {
 
 /**
  * Z ← Q Z in place for the row-major d×d matrix at byte offset z, Q the product of the
- * reflectors of tridiagonalize (vectors in the packed array ap, scales in tau; host copies).
+ * reflectors of tridiagonalizeDense (vectors in the column-major d×d matrix at byte offset a,
+ * scales in tau, a host copy).
  * regions: byte offsets of regions of the lengths backTransformLengths(d, block), in that order.
  * block: reflectors per block reflector (BLOCK unless a benchmark tunes it).
  */
 export function applyReflectors(
   rt: Runtime,
-  ap: Float64Array,
+  a: number,
   tau: Float64Array,
   d: number,
   z: number,
@@ -53,7 +53,7 @@ export function applyReflectors(
     for (let i0 = 0; i0 < d - 1; i0 += block) {
       const b = Math.min(block, d - 1 - i0);
       const m = i0 + b;
-      // Wᵀ (b×m): row r is u for reflector i0 + r, stored in column i0 + r + 1 of ap, rows 0..i0 + r.
+      // Wᵀ (b×m): row r is u for reflector i0 + r, stored in column i0 + r + 1 of a, rows 0..i0 + r.
       for (let r = 0; r < b; r++) {
         const i = i0 + r;
         const row = wt + r * m;
@@ -61,8 +61,8 @@ export function applyReflectors(
           mem.fill(0, row, row + m);
           continue;
         }
-        const start = packedIndex(0, i + 1);
-        mem.set(ap.subarray(start, start + i + 1), row);
+        const start = a / 8 + (i + 1) * d;
+        mem.copyWithin(row, start, start + i + 1);
         mem.fill(0, row + i + 1, row + m);
       }
       rt.kernels.transposeBlock(wPtr, wtPtr, b, m, m);

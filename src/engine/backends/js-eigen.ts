@@ -7,7 +7,7 @@ import { EIGEN_CONVERGED, type EigenKernels, QL_SWEEPS_PER_VALUE } from "../eige
 /** Unit roundoff, 2⁻⁵³. */
 const EPS = 2 ** -53;
 
-const colStart = (j: number): number => (j * (j + 1)) / 2;
+const packedStart = (j: number): number => (j * (j + 1)) / 2;
 
 /** √(a² + b²) without overflow or underflow of the squares. */
 function hypot(a: number, b: number): number {
@@ -38,52 +38,76 @@ function argMin(m: Float64Array, d: number, i: number, n: number): number {
   return k;
 }
 
+/**
+ * Householder reduction to tridiagonal form of the upper triangle whose column j starts at
+ * element colStart(j) after ap (packed: j(j+1)/2, column-major: j·d), one column at a time.
+ */
+function reduceToTridiagonal(
+  m: Float64Array,
+  ap: number,
+  d: number,
+  colStart: (j: number) => number,
+  diag: number,
+  offdiag: number,
+  tau: number,
+  work: number,
+): void {
+  const a = ap / 8;
+  const v = work / 8;
+  const w = v + d + 1;
+  const at = (i: number, j: number): number => a + i + colStart(j);
+  for (let i = d - 2; i >= 0; i--) {
+    // Reflect column i+1's rows 0..i onto (0, …, 0, beta).
+    const col = a + colStart(i + 1);
+    const alpha = m[col + i] as number;
+    let tail = 0;
+    for (let k = 0; k < i; k++) tail += (m[col + k] as number) ** 2;
+    let beta = alpha;
+    let t = 0;
+    if (tail > 0) {
+      beta = -withSign(Math.sqrt(alpha * alpha + tail), alpha);
+      t = (beta - alpha) / beta;
+      for (let k = 0; k < i; k++) m[col + k] = (m[col + k] as number) / (alpha - beta);
+      m[col + i] = 1;
+      for (let k = 0; k <= i; k++) m[v + k] = m[col + k] as number;
+      // w = τ A u − ½ τ² (uᵀ A u) u, then A −= u wᵀ + w uᵀ on the leading block.
+      for (let r = 0; r <= i; r++) {
+        let sum = 0;
+        for (let k = 0; k <= i; k++) {
+          const ark = (r <= k ? m[at(r, k)] : m[at(k, r)]) as number;
+          sum += ark * (m[v + k] as number);
+        }
+        m[w + r] = t * sum;
+      }
+      let uw = 0;
+      for (let k = 0; k <= i; k++) uw += (m[v + k] as number) * (m[w + k] as number);
+      for (let k = 0; k <= i; k++) m[w + k] = (m[w + k] as number) - 0.5 * t * uw * (m[v + k] as number);
+      for (let j = 0; j <= i; j++) {
+        for (let r = 0; r <= j; r++) {
+          const update = (m[v + r] as number) * (m[w + j] as number) + (m[w + r] as number) * (m[v + j] as number);
+          m[at(r, j)] = (m[at(r, j)] as number) - update;
+        }
+      }
+    }
+    m[offdiag / 8 + i] = beta;
+    m[tau / 8 + i] = t;
+    m[diag / 8 + i + 1] = m[col + i + 1] as number;
+  }
+  if (d > 0) m[diag / 8] = m[a] as number;
+}
+
 export function createJsEigenKernels(f64: () => Float64Array): EigenKernels {
   return {
     tridiagonalize(ap, d, diag, offdiag, tau, work) {
-      const m = f64();
-      const a = ap / 8;
-      const v = work / 8;
-      const w = v + d + 1;
-      const at = (i: number, j: number): number => a + i + colStart(j);
-      for (let i = d - 2; i >= 0; i--) {
-        // Reflect column i+1's rows 0..i onto (0, …, 0, beta).
-        const col = a + colStart(i + 1);
-        const alpha = m[col + i] as number;
-        let tail = 0;
-        for (let k = 0; k < i; k++) tail += (m[col + k] as number) ** 2;
-        let beta = alpha;
-        let t = 0;
-        if (tail > 0) {
-          beta = -withSign(Math.sqrt(alpha * alpha + tail), alpha);
-          t = (beta - alpha) / beta;
-          for (let k = 0; k < i; k++) m[col + k] = (m[col + k] as number) / (alpha - beta);
-          m[col + i] = 1;
-          for (let k = 0; k <= i; k++) m[v + k] = m[col + k] as number;
-          // w = τ A u − ½ τ² (uᵀ A u) u, then A −= u wᵀ + w uᵀ on the leading block.
-          for (let r = 0; r <= i; r++) {
-            let sum = 0;
-            for (let k = 0; k <= i; k++) {
-              const ark = (r <= k ? m[at(r, k)] : m[at(k, r)]) as number;
-              sum += ark * (m[v + k] as number);
-            }
-            m[w + r] = t * sum;
-          }
-          let uw = 0;
-          for (let k = 0; k <= i; k++) uw += (m[v + k] as number) * (m[w + k] as number);
-          for (let k = 0; k <= i; k++) m[w + k] = (m[w + k] as number) - 0.5 * t * uw * (m[v + k] as number);
-          for (let j = 0; j <= i; j++) {
-            for (let r = 0; r <= j; r++) {
-              const update = (m[v + r] as number) * (m[w + j] as number) + (m[w + r] as number) * (m[v + j] as number);
-              m[at(r, j)] = (m[at(r, j)] as number) - update;
-            }
-          }
-        }
-        m[offdiag / 8 + i] = beta;
-        m[tau / 8 + i] = t;
-        m[diag / 8 + i + 1] = m[col + i + 1] as number;
-      }
-      if (d > 0) m[diag / 8] = m[a] as number;
+      reduceToTridiagonal(f64(), ap, d, packedStart, diag, offdiag, tau, work);
+    },
+
+    tridiagonalizeDense(a, d, diag, offdiag, tau, work) {
+      reduceToTridiagonal(f64(), a, d, (j) => j * d, diag, offdiag, tau, work);
+    },
+
+    tridiagonalizeDenseWorkBytes(d) {
+      return (2 * d + 2) * 8;
     },
 
     tridiagonalBasis(ap, d, tau, q) {
@@ -97,7 +121,7 @@ export function createJsEigenKernels(f64: () => Float64Array): EigenKernels {
         for (let i = c; i <= d - 2; i++) {
           const t = m[tau / 8 + i] as number;
           if (t === 0) continue;
-          const u = ap / 8 + colStart(i + 1);
+          const u = ap / 8 + packedStart(i + 1);
           let s = 0;
           for (let k = 0; k <= i; k++) s += (m[u + k] as number) * (m[row + k] as number);
           for (let k = 0; k <= i; k++) m[row + k] = (m[row + k] as number) - t * s * (m[u + k] as number);
