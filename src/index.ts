@@ -13,6 +13,7 @@ export {
   NotInitializedError,
   NotPositiveDefiniteError,
   OutOfMemoryError,
+  OverflowError,
   SerializationError,
   WorkerFailedError,
 } from "./base/errors.js";

@@ -35,6 +35,27 @@ export class NonFiniteError extends RangeError {
 }
 
 /**
+ * A result would be NaN or ±Infinity although every input was finite: it lies beyond the range
+ * of a double (a sum past 1.8e308, a solve through a matrix so small that the answer overflows,
+ * weights whose sum overflows). Nothing was modified (an object is exactly as it was). Means that
+ * stay in range are computed in range (scaled by powers of two, which is exact) instead of
+ * raising this; a sum or a solution that truly does not fit raises it.
+ * @category Errors
+ */
+export class OverflowError extends RangeError {
+  /** "OverflowError". */
+  override readonly name = "OverflowError";
+  constructor(
+    /** The argument (or the object, e.g. "this matrix") whose values make the result overflow. */
+    readonly argument: string,
+    /** What overflowed and why, as the message states it after the argument's name. */
+    readonly detail: string,
+  ) {
+    super(`\`${argument}\`: ${detail}`);
+  }
+}
+
+/**
  * An object was used after dispose().
  * @category Errors
  */

@@ -4,6 +4,7 @@
 // operator with only a matvec (conjugate gradients).
 
 import { ConvergenceError } from "../base/errors.js";
+import { assertFiniteResult, finiteNumber, withArgumentNames } from "../base/finite-results.js";
 import { assertAllFinite, assertFloat64Array, assertLength, describeValue } from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { type ConjugateGradientOptions, cgCore, cgSettingsOf } from "./conjugate-gradient.js";
@@ -68,9 +69,17 @@ export function curvatureDim(name: string, F: unknown): number {
  * @throws {NotPositiveDefiniteError} when a SymmetricMatrix F + λI is not positive definite.
  * @throws {RangeError} when a diagonal has F[i] + λ ≤ 0 (a zero entry needs damping), naming i.
  * @throws {ConvergenceError} when conjugate gradients do not converge: never a silent wrong answer.
+ * @throws {NonFiniteError} naming `F` when a SymmetricMatrix F holds a NaN or ±Infinity (written into its `packed`).
+ * @throws {OverflowError} naming `g` when an entry of x exceeds the largest double (F + λI too near singular for this g).
  * @category Curvature
  */
 export function naturalGradient(F: Curvature, g: Float64Array, options?: NaturalGradientOptions): Float64Array {
+  const x = withArgumentNames({ matrix: "F", b: "g" }, () => naturalGradientOf(F, g, options));
+  assertFiniteResult("g", x, "the natural gradient (F + λI)⁻¹ g exceeds the largest double");
+  return x;
+}
+
+function naturalGradientOf(F: Curvature, g: Float64Array, options?: NaturalGradientOptions): Float64Array {
   const dim = curvatureDim("F", F);
   assertFloat64Array("g", g);
   assertLength("g", g, dim, "F.dim");
@@ -109,6 +118,8 @@ function norm(v: Float64Array): number {
  * @throws {TypeError} / {RangeError} on a bad F or a bad length of delta.
  * @throws {NonFiniteError} for a NaN or ±Infinity in delta or in an operator's result.
  * @throws {CallbackResultError} when an operator's matvec returns a wrong type or length.
+ * @throws {NonFiniteError} naming `F` when a SymmetricMatrix F holds a NaN or ±Infinity (written into its `packed`).
+ * @throws {OverflowError} naming `delta` when ½ δᵀ F δ exceeds the largest double.
  * @category Curvature
  */
 export function klDivergence(F: Curvature, delta: Float64Array): number {
@@ -116,10 +127,11 @@ export function klDivergence(F: Curvature, delta: Float64Array): number {
   assertFloat64Array("delta", delta);
   assertLength("delta", delta, dim, "F.dim");
   assertAllFinite("delta", delta);
-  if (F instanceof SymmetricMatrix) return 0.5 * F.quadraticForm(delta);
+  if (F instanceof SymmetricMatrix)
+    return withArgumentNames({ matrix: "F", x: "delta" }, () => 0.5 * F.quadraticForm(delta));
   const y =
     F instanceof Float64Array ? F.map((d, i) => d * (delta[i] as number)) : applyOperator("F", F, delta, "delta");
   let sum = 0;
   for (let i = 0; i < dim; i++) sum += (delta[i] as number) * (y[i] as number);
-  return 0.5 * sum;
+  return finiteNumber("delta", 0.5 * sum, "½ δᵀ F δ exceeds the largest double");
 }

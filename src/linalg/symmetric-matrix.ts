@@ -1,6 +1,15 @@
 // A symmetric matrix in packed 'U' storage (column-major upper, which is the same
 // sequence as row-major lower): packed[i + j(j+1)/2] = A[i][j] for i <= j.
 
+import { OverflowError } from "../base/errors.js";
+import {
+  assertFinitePacked,
+  assertFiniteResult,
+  finiteNumber,
+  firstNonFinite,
+  maxAbs,
+  timesPowerOfTwo,
+} from "../base/finite-results.js";
 import { largestDimWithin } from "../base/memory-limits.js";
 import {
   findAsymmetry,
@@ -135,6 +144,33 @@ export class SymmetricMatrix {
   }
 
   /**
+   * Throws NonFiniteError naming `matrix` when this matrix holds a NaN or ±Infinity: every way
+   * of making one refuses them, but `packed` is a plain array that can be written to afterwards.
+   */
+  private assertFinite(): void {
+    assertFinitePacked("matrix", this.packed);
+  }
+
+  /**
+   * The matrix of a result computed entrywise from this one (and `others`): when an entry is not
+   * finite, the input that held one is named (NonFiniteError), else the result overflowed and
+   * `argument` is named (OverflowError), so nothing non-finite is returned.
+   */
+  private finiteResult(
+    packed: Float64Array,
+    argument: string,
+    detail: string,
+    others: SymmetricMatrix[] = [],
+  ): SymmetricMatrix {
+    if (firstNonFinite(packed) >= 0) {
+      this.assertFinite();
+      for (const other of others) assertFinitePacked("other", other.packed);
+      assertFiniteResult(argument, packed, detail);
+    }
+    return this.derived(packed);
+  }
+
+  /**
    * Copies packed 'U' entries (length dim(dim+1)/2).
    * @throws {TypeError} if `ap` is not a Float64Array. @throws {RangeError} on a bad dim, length or a non-finite entry.
    */
@@ -190,11 +226,15 @@ export class SymmetricMatrix {
     return out;
   }
 
-  /** Σ A[i][i]. */
+  /**
+   * Σ A[i][i]. @throws {NonFiniteError} when the matrix holds a NaN or ±Infinity.
+   * @throws {OverflowError} when the sum exceeds the largest double.
+   */
   trace(): number {
     let sum = 0;
     for (let i = 0; i < this.dim; i++) sum += this.packed[packedDiagonalIndex(i)] as number;
-    return sum;
+    if (sum - sum !== 0) this.assertFinite();
+    return finiteNumber("matrix", sum, "its trace exceeds the largest double");
   }
 
   /**
@@ -203,9 +243,12 @@ export class SymmetricMatrix {
    * overlap `x`) and returns it. A Float64Array as the second argument is the older
    * spelling of `{ out }` and still works.
    * @throws {TypeError} / {RangeError} on a wrong kind or length of `x` or `out`.
+   * @throws {NonFiniteError} when `x` or the matrix holds a NaN or ±Infinity.
+   * @throws {OverflowError} when an entry of A x exceeds the largest double (`out` is then untouched).
    */
   matvec(x: Float64Array, options?: OutOptions | Float64Array): Float64Array {
     const count = vectorCount("x", x, this.dim);
+    assertAllFinite("x", x);
     const named = !(options instanceof Float64Array);
     if (named) assertOptions("options", options);
     const out = named ? options?.out : options;
@@ -223,9 +266,10 @@ export class SymmetricMatrix {
     }
     const rt = this.runtime;
     const d = this.dim;
+    // Computed into a fresh array and checked before a caller's `out` sees it.
     const y = rt.scoped([packedLength(d), d, d], (ap, xp, yp) => {
       rt.write(ap, this.packed);
-      const result = out ?? new Float64Array(x.length);
+      const result = new Float64Array(x.length);
       for (let r = 0; r < count; r++) {
         rt.write(xp, x.subarray(r * d, (r + 1) * d));
         rt.kernels.packedMatvec(ap, d, xp, yp);
@@ -233,13 +277,24 @@ export class SymmetricMatrix {
       }
       return result;
     });
-    return y;
+    if (firstNonFinite(y) >= 0) {
+      this.assertFinite();
+      assertFiniteResult("x", y, "A x exceeds the largest double");
+    }
+    if (out === undefined) return y;
+    out.set(y);
+    return out;
   }
 
-  /** xᵀ A x. @throws {TypeError} / {RangeError} on a wrong kind or length of `x`. */
+  /**
+   * xᵀ A x. @throws {TypeError} / {RangeError} on a wrong kind or length of `x`.
+   * @throws {NonFiniteError} when `x` or the matrix holds a NaN or ±Infinity.
+   * @throws {OverflowError} when the form (or a partial sum of it) exceeds the largest double.
+   */
   quadraticForm(x: Float64Array): number {
     assertFloat64Array("x", x);
     assertLength("x", x, this.dim, "dim");
+    assertAllFinite("x", x);
     const ap = this.packed;
     let sum = 0;
     for (let j = 0; j < this.dim; j++) {
@@ -249,28 +304,45 @@ export class SymmetricMatrix {
       for (let i = 0; i < j; i++) off += (ap[col + i] as number) * (x[i] as number);
       sum += xj * (2 * off + (ap[col + j] as number) * xj);
     }
-    return sum;
+    if (sum - sum !== 0) this.assertFinite();
+    return finiteNumber("x", sum, "xᵀ A x exceeds the largest double");
   }
 
-  /** A + B for another matrix of the same dim. @throws {RangeError} on different dims. */
+  /**
+   * A + B for another matrix of the same dim. @throws {RangeError} on different dims.
+   * @throws {NonFiniteError} when either holds a NaN or ±Infinity. @throws {OverflowError} when an entry of the sum exceeds the largest double.
+   */
   add(other: SymmetricMatrix): SymmetricMatrix {
     if (!(other instanceof SymmetricMatrix))
       throw new TypeError(`\`other\` must be a SymmetricMatrix; received ${describeValue(other)}.`);
     if (other.dim !== this.dim) {
       throw new RangeError(`\`other\` must have dim ${this.dim}; received dim ${other.dim}.`);
     }
-    return this.derived(this.packed.map((v, k) => v + (other.packed[k] as number)));
+    const sum = this.packed.map((v, k) => v + (other.packed[k] as number));
+    return this.finiteResult(sum, "other", "an entry of A + other exceeds the largest double", [other]);
   }
 
-  /** αA. @throws {RangeError} when alpha is not a finite number. */
+  /**
+   * αA (a new matrix; this one is unchanged). @throws {RangeError} when alpha is not a finite number.
+   * @throws {OverflowError} naming `alpha` when an entry of αA would exceed the largest double.
+   * @throws {NonFiniteError} when the matrix holds a NaN or ±Infinity.
+   */
   scale(alpha: number): SymmetricMatrix {
     if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
       throw new RangeError(`\`alpha\` must be a finite number; received ${String(alpha)}.`);
     }
-    return this.derived(this.packed.map((v) => alpha * v));
+    const scaled = this.packed.map((v) => alpha * v);
+    return this.finiteResult(
+      scaled,
+      "alpha",
+      `${alpha} times the largest entry (${maxAbs(this.packed)}) exceeds the largest double`,
+    );
   }
 
-  /** A + λI. @throws {RangeError} when lambda is not a finite number. */
+  /**
+   * A + λI. @throws {RangeError} when lambda is not a finite number.
+   * @throws {OverflowError} naming `lambda` when a diagonal entry of A + λI would exceed the largest double.
+   */
   addDiagonal(lambda: number): SymmetricMatrix {
     if (typeof lambda !== "number" || !Number.isFinite(lambda)) {
       throw new RangeError(`\`lambda\` must be a finite number; received ${String(lambda)}.`);
@@ -278,17 +350,37 @@ export class SymmetricMatrix {
     const packed = this.packed.slice();
     for (let i = 0; i < this.dim; i++)
       packed[packedDiagonalIndex(i)] = (packed[packedDiagonalIndex(i)] as number) + lambda;
-    return this.derived(packed);
+    return this.finiteResult(packed, "lambda", `a diagonal entry plus ${lambda} exceeds the largest double`);
   }
 
-  /** ‖A‖_F = sqrt(Σ_ij A[i][j]²) over the full matrix (off-diagonal entries count twice). */
+  /**
+   * ‖A‖_F = sqrt(Σ_ij A[i][j]²) over the full matrix (off-diagonal entries count twice). Entries
+   * whose squares would overflow are scaled by a power of two first (exact), so any norm that fits
+   * in a double is returned. @throws {NonFiniteError} when the matrix holds a NaN or ±Infinity.
+   * @throws {OverflowError} when the norm itself exceeds the largest double.
+   */
   frobeniusNorm(): number {
+    const norm = this.frobeniusNormScaled(0);
+    if (norm - norm === 0) return norm;
+    this.assertFinite();
+    // The squares overflowed: the same sum at 2^-e times the entries, then times 2^e.
+    const e = Math.ceil(Math.log2(maxAbs(this.packed)));
+    return finiteNumber(
+      "matrix",
+      timesPowerOfTwo(this.frobeniusNormScaled(e), e),
+      "its Frobenius norm exceeds the largest double",
+    );
+  }
+
+  /** ‖2^-e A‖_F. */
+  private frobeniusNormScaled(e: number): number {
+    const factor = e === 0 ? 1 : timesPowerOfTwo(1, -e);
     let diagonal = 0;
     let offDiagonal = 0;
     for (let j = 0; j < this.dim; j++) {
       const col = packedColumnStart(j);
-      for (let i = 0; i < j; i++) offDiagonal += (this.packed[col + i] as number) ** 2;
-      diagonal += (this.packed[col + j] as number) ** 2;
+      for (let i = 0; i < j; i++) offDiagonal += ((this.packed[col + i] as number) * factor) ** 2;
+      diagonal += ((this.packed[col + j] as number) * factor) ** 2;
     }
     return Math.sqrt(diagonal + 2 * offDiagonal);
   }
@@ -296,9 +388,19 @@ export class SymmetricMatrix {
   /**
    * The Cholesky factor of A + λI (blocked, in its runtime), reusable for many solves.
    * @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError} with the failing leading minor.
+   * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   * @throws {OverflowError} naming `options.damping` when a diagonal entry plus λ exceeds the largest double.
    */
   cholesky(options?: DampingOptions): CholeskyFactor {
-    return factorCholesky(this.runtime, this.packed, this.dim, dampingOf(options));
+    const damping = dampingOf(options);
+    this.assertFinite();
+    for (let i = 0; i < this.dim && damping > 0; i++) {
+      const entry = (this.packed[packedDiagonalIndex(i)] as number) + damping;
+      if (entry === Number.POSITIVE_INFINITY) {
+        throw new OverflowError("options.damping", `A[${i}][${i}] + ${damping} exceeds the largest double.`);
+      }
+    }
+    return factorCholesky(this.runtime, this.packed, this.dim, damping);
   }
 
   /**
@@ -310,7 +412,11 @@ export class SymmetricMatrix {
     return this.cholesky(options).solve(b);
   }
 
-  /** (A + λI)⁻¹, packed, from the Cholesky factor. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}. */
+  /**
+   * (A + λI)⁻¹, packed, from the Cholesky factor. @throws {RangeError} on a bad damping. @throws {NotPositiveDefiniteError}.
+   * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   * @throws {OverflowError} naming `matrix` when an entry of the inverse exceeds the largest double.
+   */
   inverse(options?: DampingOptions): SymmetricMatrix {
     return this.derived(this.cholesky(options).inverse());
   }
@@ -320,15 +426,23 @@ export class SymmetricMatrix {
     return this.cholesky(options).logDeterminant();
   }
 
-  /** The eigenvalues, ascending. */
+  /**
+   * The eigenvalues, ascending. @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   * @throws {OverflowError} when an eigenvalue exceeds the largest double (entries near 1.8e308).
+   */
   eigenvalues(): Float64Array {
-    return symmetricEigenvalues(this.runtime, this.packed, this.dim);
+    this.assertFinite();
+    const values = symmetricEigenvalues(this.runtime, this.packed, this.dim);
+    assertFiniteResult("matrix", values, "an eigenvalue exceeds the largest double");
+    return values;
   }
 
   /**
    * Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array).
    * @throws {RangeError} at once when the dim × dim eigenvectors cannot fit in 32-bit WebAssembly
    *   memory beside the matrix (dim above 9 446); eigenvalues() works up to MAX_DIM.
+   * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   * @throws {OverflowError} when an eigenvalue exceeds the largest double (entries near 1.8e308).
    */
   eigh(): Eigen {
     assertPlanFits(
@@ -338,10 +452,17 @@ export class SymmetricMatrix {
       MAX_EIGENVECTOR_DIM,
       "eigh() (a packed copy and five dim × dim work areas; eigenvalues() needs none)",
     );
-    return symmetricEigen(this.runtime, this.packed, this.dim);
+    this.assertFinite();
+    const eigen = symmetricEigen(this.runtime, this.packed, this.dim);
+    assertFiniteResult("matrix", eigen.values, "an eigenvalue exceeds the largest double");
+    return eigen;
   }
 
-  /** The 2-norm condition number max|λ| / min|λ| (Infinity when singular). */
+  /**
+   * The 2-norm condition number max|λ| / min|λ|: Infinity when the matrix is singular (a zero
+   * eigenvalue) or so near it that the ratio exceeds the largest double — the one non-finite
+   * value it returns, and only in that sense. @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   */
   conditionNumber(): number {
     const values = this.eigenvalues();
     let largest = 0;
@@ -353,7 +474,10 @@ export class SymmetricMatrix {
     return smallest === 0 ? Number.POSITIVE_INFINITY : largest / smallest;
   }
 
-  /** The number of eigenvalues with |λ| above the tolerance. @throws {RangeError} on a bad tolerance. */
+  /**
+   * The number of eigenvalues with |λ| above the tolerance. @throws {RangeError} on a bad tolerance (only when one is given).
+   * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   */
   rank(options?: RankOptions): number {
     assertOptions("options", options);
     // The caller's tolerance is checked before anything is computed, and only when given.
@@ -368,6 +492,8 @@ export class SymmetricMatrix {
    * V diag(max(λ, min)) Vᵀ: the nearest matrix (in the Frobenius norm) whose
    * eigenvalues are all >= min; with min >= 0 a PSD repair of a slightly indefinite
    * Fisher. @throws {RangeError} when min is not a finite number, or the eigenvectors cannot fit (see eigh()).
+   * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
+   * @throws {OverflowError} naming `min` when an entry of the result exceeds the largest double.
    */
   clampEigenvalues(min: number): SymmetricMatrix {
     if (typeof min !== "number" || !Number.isFinite(min)) {
@@ -385,6 +511,6 @@ export class SymmetricMatrix {
         for (let i = 0; i <= j; i++) packed[col + i] = (packed[col + i] as number) + (vectors[i * d + k] as number) * s;
       }
     }
-    return this.derived(packed);
+    return this.finiteResult(packed, "min", "an entry of the clamped matrix exceeds the largest double");
   }
 }
