@@ -69,8 +69,13 @@ export default [
   },
   {
     input: "src/index.ts",
-    // The lib reference declares Symbol.dispose for consumers whose target predates it (ES5 included).
-    output: { file: "dist/index.d.ts", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
+    // The lib references declare Symbol.dispose (and the well-known symbols its declarations use)
+    // for consumers whose target predates them, ES5 included, so `using` type-checks everywhere.
+    output: {
+      file: "dist/index.d.ts",
+      format: "es",
+      banner: '/// <reference lib="es2015.symbol.wellknown" />\n/// <reference lib="esnext.disposable" />',
+    },
     // Members marked @internal (the engine's plumbing, SymmetricMatrix.adopt) stay out of the shipped types.
     plugins: [
       dts({ tsconfig: "./tsconfig.json", compilerOptions: { stripInternal: true } }),
