@@ -12,9 +12,11 @@ export {
   NonFiniteError,
   NotInitializedError,
   NotPositiveDefiniteError,
+  OptionTypeError,
   OutOfMemoryError,
   OverflowError,
   SerializationError,
+  UnknownOptionError,
   WorkerFailedError,
 } from "./base/errors.js";
 export { MAX_DIM } from "./base/packed-layout.js";

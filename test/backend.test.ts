@@ -26,7 +26,7 @@ describe("backend selection", () => {
 
   it("rejects an unknown backend name", async () => {
     await expect(init({ backend: "webgpu" as "js" })).rejects.toThrow(RangeError);
-    await expect(init({ backend: "webgpu" as "js" })).rejects.toThrow(/received webgpu/);
+    await expect(init({ backend: "webgpu" as "js" })).rejects.toThrow(/received "webgpu"/);
     await expect(init("simd" as unknown as object)).rejects.toThrow(TypeError);
   });
 });

@@ -113,7 +113,11 @@ describe("the symmetry tolerance", () => {
 
   it.each([Number.NaN, -1, Number.POSITIVE_INFINITY, "x"])("fromDense rejects %s, naming the option", (bad) => {
     const call = () => SymmetricMatrix.fromDense(a, 2, { symmetryTolerance: bad as number });
-    expect(call).toThrow(/`options\.symmetryTolerance` must be a finite non-negative number; received /);
+    expect(call).toThrow(
+      typeof bad === "number"
+        ? /`options\.symmetryTolerance` must be a finite non-negative number; received /
+        : '`options.symmetryTolerance` must be a number; received "x".',
+    );
     try {
       call();
     } catch (error) {

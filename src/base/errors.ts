@@ -264,3 +264,52 @@ export class OutOfMemoryError extends RangeError {
     );
   }
 }
+
+/**
+ * An options object has a key that the function does not take, most often a misspelling
+ * (`centred` for `centered`), which would otherwise be ignored and give a default result
+ * silently. Nothing was changed by the call.
+ * @category Errors
+ */
+export class UnknownOptionError extends TypeError {
+  /** "UnknownOptionError". */
+  override readonly name = "UnknownOptionError";
+  constructor(
+    /** The argument that holds the options, e.g. "options". */
+    readonly argument: string,
+    /** The key that is not an option here. */
+    readonly key: string,
+    /** The keys this function takes. */
+    readonly known: readonly string[],
+    /** The known key closest to `key`, when one is close enough to be a likely misspelling. */
+    readonly suggestion: string | undefined,
+  ) {
+    const hint = suggestion === undefined ? "" : ` (did you mean \`${suggestion}\`?)`;
+    const list =
+      known.length === 0 ? "it takes no options" : `its options are ${known.map((k) => `\`${k}\``).join(", ")}`;
+    super(`\`${argument}.${key}\` is not an option here${hint}; ${list}.`);
+  }
+}
+
+/**
+ * An options object, or one of its options, has the wrong type: `{ centered: "false" }`,
+ * `{ damping: null }`, or options that are not a plain object (an array, a number, null).
+ * An option given as `undefined` counts as not given. Nothing was changed by the call.
+ * @category Errors
+ */
+export class OptionTypeError extends TypeError {
+  /** "OptionTypeError". */
+  override readonly name = "OptionTypeError";
+  constructor(
+    /** The argument or option, e.g. "options" or "options.damping". */
+    readonly option: string,
+    /** The value that was given. */
+    readonly value: unknown,
+    /** What the option must be, e.g. "a number". */
+    readonly expected: string,
+    /** A short description of the value, as the message shows it. */
+    received: string,
+  ) {
+    super(`\`${option}\` must be ${expected}; received ${received}.`);
+  }
+}

@@ -1,5 +1,5 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
-import { EmptyMeanError, NonFiniteError } from "./errors.js";
+import { EmptyMeanError, NonFiniteError, OptionTypeError, UnknownOptionError } from "./errors.js";
 import { accumulatorPlanBytes, MEMORY_LIMIT_BYTES } from "./memory-limits.js";
 import { MAX_DIM } from "./packed-layout.js";
 
@@ -111,17 +111,121 @@ export function assertAllFinite(name: string, values: Float64Array): void {
   }
 }
 
-export function assertOptions(name: string, value: unknown): void {
+/** An object argument that is not an options object (an operator, say): any non-null object. @throws {TypeError} */
+export function assertObject(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== "object" || value === null)) {
     throw new TypeError(`\`${name}\` must be an object; received ${describeValue(value)}.`);
   }
 }
 
-/** Damping λ for (A + λI): a finite, non-negative number; undefined means 0. */
-export function dampingOf(options: { damping?: number } | undefined): number {
-  assertOptions("options", options);
+/**
+ * What one option may hold: `expected` says it in messages ("a number"), `accepts` checks the
+ * type, and `values`, for an option with a fixed set of string values, lists them. Ranges (a
+ * positive integer, a finite tolerance) are checked where the option is used.
+ */
+export interface OptionKind {
+  readonly expected: string;
+  readonly accepts: (value: unknown) => boolean;
+  readonly values?: readonly string[];
+}
+
+const kind = (expected: string, accepts: (value: unknown) => boolean): OptionKind => ({ expected, accepts });
+
+/** The kinds of option the public functions take. */
+export const OPTION = {
+  number: kind("a number", (v) => typeof v === "number"),
+  boolean: kind("a boolean (true or false)", (v) => typeof v === "boolean"),
+  float64Array: kind("a Float64Array", (v) => v instanceof Float64Array),
+  floatRows: kind("a Float64Array or Float32Array", (v) => v instanceof Float64Array || v instanceof Float32Array),
+  function: kind("a function", (v) => typeof v === "function"),
+  /** A runtime from createRuntime(); runtimeOf checks that it is one. */
+  runtime: kind("a Runtime (from createRuntime())", (v) => typeof v === "object" && v !== null),
+  /** One of a fixed set of strings: a string outside the set is a RangeError, anything else a TypeError. */
+  oneOf: (...values: readonly (string | number)[]): OptionKind => ({
+    expected: values.map((v) => JSON.stringify(v)).join(" or "),
+    accepts: (v) => values.includes(v as string | number),
+    values: values.map(String),
+  }),
+} as const;
+
+/** Every key an options object of type T may have, with what it may hold. */
+export type OptionSpec<T> = { readonly [K in keyof T]-?: OptionKind };
+
+/** The `runtime` option every function that computes takes. */
+export const RUNTIME_OPTION = { runtime: OPTION.runtime } as const;
+
+/** Edit distance between two keys, case-insensitive (a misspelling's distance to the right key). */
+function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const substitution = (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[y.length] as number;
+}
+
+/** The known key closest to `key`, if close enough to be a misspelling of it (at most a third of its letters differ). */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const distance = editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/**
+ * Checks an options argument against the keys a function takes, before anything is computed or
+ * changed: undefined (no options) or a plain object (an object literal, or one with a null
+ * prototype) whose every key is in `spec` and whose every value is of its kind; a value of
+ * `undefined` counts as not given. Every public function that takes options calls it.
+ * @throws {OptionTypeError} when the options are not a plain object, or an option has the wrong type.
+ * @throws {UnknownOptionError} for a key the function does not take, naming the closest known key.
+ * @throws {RangeError} for a string option outside its set of values.
+ */
+export function assertOptions<T>(name: string, value: T | undefined, spec: OptionSpec<T>): void {
+  if (value === undefined) return;
+  const prototype = typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (prototype === undefined || (prototype !== null && Object.getPrototypeOf(prototype) !== null)) {
+    throw new OptionTypeError(name, value, "an object literal (a plain object) or undefined", describeValue(value));
+  }
+  const known = Object.keys(spec);
+  const options = value as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    const option = (spec as Record<string, OptionKind | undefined>)[key];
+    if (option === undefined || !Object.hasOwn(spec, key)) {
+      throw new UnknownOptionError(name, key, known, closestKey(key, known));
+    }
+    const given = options[key];
+    if (given === undefined || option.accepts(given)) continue;
+    if (option.values && typeof given === "string") {
+      throw new RangeError(`\`${name}.${key}\` must be ${option.expected}; received ${describeValue(given)}.`);
+    }
+    throw new OptionTypeError(`${name}.${key}`, given, option.expected, describeValue(given));
+  }
+}
+
+/** The options of the direct solves, (A + λI)⁻¹ b. */
+export const DAMPING_OPTIONS: OptionSpec<{ damping?: number }> = { damping: OPTION.number };
+
+/** Damping λ for (A + λI), from options of the given spec (default DAMPING_OPTIONS): a finite, non-negative number; undefined means 0. */
+export function dampingOf<T extends { damping?: number }>(
+  options: T | undefined,
+  spec: OptionSpec<T> = DAMPING_OPTIONS as OptionSpec<T>,
+): number {
+  assertOptions("options", options, spec);
   const damping = options?.damping ?? 0;
-  if (typeof damping !== "number" || !(damping >= 0 && damping < Number.POSITIVE_INFINITY)) {
+  if (!(damping >= 0 && damping < Number.POSITIVE_INFINITY)) {
     throw new RangeError(
       `\`options.damping\` must be a finite non-negative number; received ${describeValue(damping)}.`,
     );
@@ -241,19 +345,20 @@ export interface ScoreBatch {
 }
 
 /**
- * The checks every one-shot reduction over score rows shares (after dim): the options object,
+ * The checks every one-shot reduction over score rows shares (after dim): the options object (against `spec`),
  * the batch's length, the weights, the reduction (mean by default, with positive total weight)
  * and an `out` of `outLength` entries (`outMeaning` says what they are).
  * @throws {TypeError} / {RangeError} / {NonFiniteError} naming the argument; {EmptyMeanError} for a mean of no weight.
  */
-export function scoreBatchOf(
+export function scoreBatchOf<T extends { weights?: FloatRows; reduction?: Reduction; out?: Float64Array }>(
   scores: unknown,
   dim: number,
-  options: { weights?: FloatRows; reduction?: Reduction; out?: Float64Array } | undefined,
+  options: T | undefined,
+  spec: OptionSpec<T>,
   outLength: number,
   outMeaning: string,
 ): ScoreBatch {
-  assertOptions("options", options);
+  assertOptions("options", options, spec);
   const rows = floatRowsOf("scores", scores, dim);
   const weights = options?.weights;
   const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);

@@ -6,11 +6,12 @@ import {
   assertAllFinite,
   assertFloat64Array,
   assertLength,
-  assertOptions,
   assertPositiveInteger,
   assertTolerance,
   dampingOf,
   describeValue,
+  OPTION,
+  type OptionSpec,
 } from "../base/validate.js";
 import type { DampingOptions } from "../linalg/symmetric-matrix.js";
 import { applyOperator, assertOperator, type CurvatureOperator, checkedResult } from "./operator.js";
@@ -42,6 +43,19 @@ export interface ConjugateGradientOptions extends DampingOptions {
   /** The starting guess, length dim, finite; default zeros. */
   x0?: Float64Array;
 }
+
+/** The keys of ConjugateGradientOptions (and of naturalGradient()'s options, the same). */
+export const CONJUGATE_GRADIENT_OPTIONS: OptionSpec<ConjugateGradientOptions> = {
+  damping: OPTION.number,
+  tolerance: OPTION.number,
+  maxIterations: OPTION.number,
+  preconditioner: {
+    expected: "a function (r) => M⁻¹r, an operator { dim, matvec } applying M⁻¹, or a Float64Array diagonal",
+    // An operator's shape is checked where the preconditioner is built.
+    accepts: (v) => typeof v === "function" || (typeof v === "object" && v !== null),
+  },
+  x0: OPTION.float64Array,
+};
 
 /**
  * What conjugateGradient() returns.
@@ -81,8 +95,7 @@ const DEFAULT_TOLERANCE = 1e-10;
  * maxIterations, preconditioner, x0. Names each as `options.<name>`.
  */
 export function cgSettingsOf(options: ConjugateGradientOptions | undefined, dim: number): CgSettings {
-  assertOptions("options", options);
-  const damping = dampingOf(options);
+  const damping = dampingOf(options, CONJUGATE_GRADIENT_OPTIONS);
   const tolerance = options?.tolerance === undefined ? DEFAULT_TOLERANCE : options.tolerance;
   assertTolerance("options.tolerance", tolerance, true);
   const maxIterations = options?.maxIterations ?? 10 * dim;

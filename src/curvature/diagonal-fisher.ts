@@ -18,7 +18,10 @@ import {
   describeValue,
   type FloatRows,
   floatRowsOf,
+  OPTION,
+  type OptionSpec,
   type Reduction,
+  RUNTIME_OPTION,
   scoreBatchOf,
   vectorCount,
   weightSum,
@@ -29,7 +32,7 @@ import { BatchBuffer } from "../engine/memory/batch-buffer.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { decodeDiagonalState, encodeDiagonalState } from "./diagonal-fisher-format.js";
-import type { AddOptions } from "./fisher-accumulator.js";
+import { ADD_OPTIONS, type AddOptions } from "./fisher-accumulator.js";
 import type { CurvatureOperator } from "./operator.js";
 
 /** Scores staged per kernel call (256 KiB): small enough to stay in cache between the copy and the sweep. */
@@ -177,6 +180,13 @@ export interface DiagonalFisherOptions extends RuntimeOptions {
   out?: Float64Array;
 }
 
+const DIAGONAL_FISHER_OPTIONS: OptionSpec<DiagonalFisherOptions> = {
+  ...RUNTIME_OPTION,
+  weights: OPTION.floatRows,
+  reduction: OPTION.oneOf("mean", "sum"),
+  out: OPTION.float64Array,
+};
+
 /**
  * The diagonal of the empirical Fisher (observed scores, uncentered) of per-sample scores
  * (row-major rows × dim, a Float64Array or a Float32Array, which is widened exactly while it is
@@ -197,7 +207,7 @@ export function diagonalFisher(
   options?: DiagonalFisherOptions,
 ): Float64Array {
   assertDiagonalDim("dim", dim);
-  const batch = scoreBatchOf(scores, dim, options, dim, "one entry per parameter");
+  const batch = scoreBatchOf(scores, dim, options, DIAGONAL_FISHER_OPTIONS, dim, "one entry per parameter");
   const rt = runtimeOf(options?.runtime);
   return diagonalMoment(rt, scores, dim, batch.weights, batch.divisor, batch.out);
 }
@@ -249,7 +259,7 @@ export class DiagonalFisherAccumulator {
    */
   constructor(dim: number, options?: RuntimeOptions) {
     assertDiagonalDim("dim", dim);
-    assertOptions("options", options);
+    assertOptions("options", options, RUNTIME_OPTION);
     const rt = runtimeOf(options?.runtime);
     this.dim = dim;
     this.block = new ResidentBlock(rt, this, "DiagonalFisherAccumulator", dim);
@@ -286,7 +296,7 @@ export class DiagonalFisherAccumulator {
    */
   add(scores: Float64Array | Float32Array, options?: AddOptions): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, ADD_OPTIONS);
     const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
     const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
@@ -335,7 +345,7 @@ export class DiagonalFisherAccumulator {
    */
   commit(rows?: number, options?: AddOptions): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, ADD_OPTIONS);
     if (!this.batch) throw new BatchBufferError("no-buffer");
     const batch = this.batch;
     const place = batch.locate();
@@ -421,7 +431,7 @@ export class DiagonalFisherAccumulator {
    * @throws {SerializationError} on truncated, corrupted or foreign bytes.
    */
   static deserialize(bytes: Uint8Array, options?: RuntimeOptions): DiagonalFisherAccumulator {
-    assertOptions("options", options);
+    assertOptions("options", options, RUNTIME_OPTION);
     const state = decodeDiagonalState(bytes, MAX_DIAGONAL_DIM);
     const acc = new DiagonalFisherAccumulator(state.dim, options);
     acc.rt.write(acc.block.ptr, state.sum);

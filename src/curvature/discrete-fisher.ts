@@ -3,7 +3,15 @@
 
 import { EmptyMeanError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertFloat64Array, assertOptions, reductionOf } from "../base/validate.js";
+import {
+  assertDim,
+  assertFloat64Array,
+  assertOptions,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
+  reductionOf,
+} from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
@@ -17,6 +25,11 @@ export interface DiscreteFisherOptions extends RuntimeOptions {
   /** "sum" (default) over samples, or "mean": the sum divided by the number of samples n. */
   reduction?: "sum" | "mean";
 }
+
+const DISCRETE_FISHER_OPTIONS: OptionSpec<DiscreteFisherOptions> = {
+  ...RUNTIME_OPTION,
+  reduction: OPTION.oneOf("sum", "mean"),
+};
 
 /** How far a sample's outcome probabilities may sum from 1. */
 const TOTAL_TOLERANCE = 1e-9;
@@ -65,7 +78,7 @@ export function discreteExpectedFisher(
   assertFloat64Array("probabilities", probabilities);
   assertDim("dim", dim);
   assertDim("outcomes", outcomes);
-  assertOptions("options", options);
+  assertOptions("options", options, DISCRETE_FISHER_OPTIONS);
   const reduction = reductionOf(options?.reduction, "sum");
   const rt = runtimeOf(options?.runtime);
   if (probabilities.length % outcomes !== 0) {

@@ -2,7 +2,7 @@
 // argument once and then streams the batch through the kernel.
 
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, scoreBatchOf } from "../base/validate.js";
+import { assertDim, OPTION, type OptionSpec, RUNTIME_OPTION, scoreBatchOf } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
@@ -29,6 +29,14 @@ export interface EmpiricalFisherOptions extends RuntimeOptions {
   out?: Float64Array;
 }
 
+const EMPIRICAL_FISHER_OPTIONS: OptionSpec<EmpiricalFisherOptions> = {
+  ...RUNTIME_OPTION,
+  weights: OPTION.floatRows,
+  centered: OPTION.boolean,
+  reduction: OPTION.oneOf("mean", "sum"),
+  out: OPTION.float64Array,
+};
+
 /**
  * The empirical Fisher of per-sample scores (row-major rows × dim), a Float64Array or a
  * Float32Array: float32 scores are widened exactly to float64 while they are copied into the
@@ -49,7 +57,14 @@ export function empiricalFisher(
   options?: EmpiricalFisherOptions,
 ): SymmetricMatrix {
   assertDim("dim", dim);
-  const batch = scoreBatchOf(scores, dim, options, packedLength(dim), "the packed dim(dim+1)/2 entries of the result");
+  const batch = scoreBatchOf(
+    scores,
+    dim,
+    options,
+    EMPIRICAL_FISHER_OPTIONS,
+    packedLength(dim),
+    "the packed dim(dim+1)/2 entries of the result",
+  );
   const rt = runtimeOf(options?.runtime);
   const request = { weights: batch.weights, centered: options?.centered === true, divisor: batch.divisor };
   return SymmetricMatrix.adopt(scoreMoment(rt, scores, dim, { ...request, argument: "scores" }, batch.out), dim, rt);

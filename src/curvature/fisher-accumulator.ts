@@ -20,6 +20,9 @@ import {
   batchRowsOf,
   describeValue,
   floatRowsOf,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
@@ -39,6 +42,9 @@ export interface AddOptions {
   /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
   weights?: Float64Array | Float32Array;
 }
+
+/** The keys of AddOptions. */
+export const ADD_OPTIONS: OptionSpec<AddOptions> = { weights: OPTION.floatRows };
 
 /**
  * A streaming empirical Fisher: add score rows in batches of any size, merge partial
@@ -70,7 +76,7 @@ export class FisherAccumulator {
    */
   constructor(dim: number, options?: RuntimeOptions) {
     assertDim("dim", dim);
-    assertOptions("options", options);
+    assertOptions("options", options, RUNTIME_OPTION);
     const rt = runtimeOf(options?.runtime);
     this.dim = dim;
     const vectorBytes = (dim + (dim % 2)) * 8; // keeps every vector and the co-moment 16-byte aligned
@@ -115,7 +121,7 @@ export class FisherAccumulator {
    */
   add(scores: Float64Array | Float32Array, options?: AddOptions): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, ADD_OPTIONS);
     const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
     if (weights !== undefined) weightSum("options.weights", weights, rows);
@@ -161,7 +167,7 @@ export class FisherAccumulator {
    */
   commit(rows?: number, options?: AddOptions): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, ADD_OPTIONS);
     if (!this.batch) throw new BatchBufferError("no-buffer");
     const batch = this.batch;
     const place = batch.locate();
@@ -276,6 +282,7 @@ export class FisherAccumulator {
    * @throws {SerializationError} on truncated, corrupted or foreign bytes.
    */
   static deserialize(bytes: Uint8Array, options?: RuntimeOptions): FisherAccumulator {
+    assertOptions("options", options, RUNTIME_OPTION);
     const state = decodeState(bytes);
     const acc = new FisherAccumulator(state.dim, options);
     acc.rt.write(acc.shiftPtr, state.shift);

@@ -11,6 +11,9 @@ import {
   assertOptions,
   assertSymmetryTolerance,
   describeValue,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
@@ -34,6 +37,12 @@ export interface AddHessiansOptions {
   symmetryTolerance?: number;
 }
 
+const ADD_HESSIANS_OPTIONS: OptionSpec<AddHessiansOptions> = {
+  weights: OPTION.floatRows,
+  layout: OPTION.oneOf("dense", "packed"),
+  symmetryTolerance: OPTION.number,
+};
+
 // Matrices staged per kernel call: up to 64, and no more than 32 MiB of them, so that at large
 // dim the staged copy stays one matrix beside the sum (the plan MAX_DIM is sized for).
 const CHUNK_MATRICES = 64;
@@ -56,7 +65,7 @@ export class HessianAccumulator {
   /** @throws {RangeError} when dim is not a positive integer or too large for 32-bit WebAssembly memory. */
   constructor(dim: number, options?: RuntimeOptions) {
     assertDim("dim", dim);
-    assertOptions("options", options);
+    assertOptions("options", options, RUNTIME_OPTION);
     const rt = runtimeOf(options?.runtime);
     this.dim = dim;
     this.block = new ResidentBlock(rt, this, "HessianAccumulator", packedLength(dim));
@@ -82,7 +91,7 @@ export class HessianAccumulator {
    */
   add(hessians: Float64Array, options?: AddHessiansOptions): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, ADD_HESSIANS_OPTIONS);
     assertFloat64Array("hessians", hessians);
     const layout = options?.layout ?? "dense";
     if (layout !== "dense" && layout !== "packed") {

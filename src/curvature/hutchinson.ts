@@ -1,7 +1,7 @@
 // Hutchinson's estimators of the trace and the diagonal of any operator from its matvecs with
 // seeded Rademacher probes z (entries ±1): E[zᵀCz] = tr C and E[z ⊙ Cz] = diag C.
 import { fillRademacher, mulberry32 } from "../base/seeded-random.js";
-import { assertOptions, describeValue } from "../base/validate.js";
+import { assertOptions, describeValue, OPTION, type OptionSpec } from "../base/validate.js";
 import { applyOperator, assertOperator, type CurvatureOperator } from "./operator.js";
 
 /**
@@ -37,11 +37,13 @@ export interface DiagonalEstimate {
   standardError: Float64Array;
 }
 
+const HUTCHINSON_OPTIONS: OptionSpec<HutchinsonOptions> = { samples: OPTION.number, seed: OPTION.number };
+
 function settingsOf(options: HutchinsonOptions): { samples: number; seed: number } {
   if (options === undefined) {
     throw new TypeError("`options` must be an object { samples, seed? }; received undefined.");
   }
-  assertOptions("options", options);
+  assertOptions("options", options, HUTCHINSON_OPTIONS);
   const { samples, seed = 1 } = options;
   if (typeof samples !== "number" || !Number.isInteger(samples) || samples < 2) {
     throw new RangeError(

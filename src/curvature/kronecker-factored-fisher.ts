@@ -18,6 +18,9 @@ import {
   describeValue,
   type FloatRows,
   floatRowsOf,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   vectorCount,
   weightSum,
 } from "../base/validate.js";
@@ -80,6 +83,17 @@ export interface KroneckerSolveOptions {
    */
   split?: "pi" | "exact";
 }
+
+const KRONECKER_OPTIONS: OptionSpec<KroneckerFactoredFisherOptions> = { ...RUNTIME_OPTION, bias: OPTION.boolean };
+const KRONECKER_ADD_OPTIONS: OptionSpec<KroneckerAddOptions> = { weights: OPTION.floatRows };
+const KRONECKER_UPDATE_OPTIONS: OptionSpec<KroneckerUpdateOptions> = {
+  decay: OPTION.number,
+  weights: OPTION.floatRows,
+};
+const KRONECKER_SOLVE_OPTIONS: OptionSpec<KroneckerSolveOptions> = {
+  damping: OPTION.number,
+  split: OPTION.oneOf("pi", "exact"),
+};
 
 /**
  * The two Kronecker factors, each a MEAN over the rows added (weighted by their weights).
@@ -163,7 +177,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
   constructor(inputDim: number, outputDim: number, options?: KroneckerFactoredFisherOptions) {
     assertDim("inputDim", inputDim);
     assertDim("outputDim", outputDim);
-    assertOptions("options", options);
+    assertOptions("options", options, KRONECKER_OPTIONS);
     const bias = options?.bias ?? true;
     if (typeof bias !== "boolean") {
       throw new TypeError(`\`options.bias\` must be a boolean; received ${describeValue(bias)}.`);
@@ -226,7 +240,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     options?: KroneckerAddOptions,
   ): this {
     this.assertLive();
-    assertOptions("options", options);
+    assertOptions("options", options, KRONECKER_ADD_OPTIONS);
     const { rows, weights, batchWeight } = this.checkBatch(activations, outputGradients, options?.weights);
     if (rows === 0) return this;
     this.withBatchSums(activations, outputGradients, weights, batchWeight, (tempA, tempG) => {
@@ -260,7 +274,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     if (options === undefined) {
       throw new TypeError("`options` must be an object with a `decay` in [0, 1]; received undefined.");
     }
-    assertOptions("options", options);
+    assertOptions("options", options, KRONECKER_UPDATE_OPTIONS);
     const decay = options.decay;
     if (typeof decay !== "number" || !(decay >= 0 && decay <= 1)) {
       throw new RangeError(`\`options.decay\` must be a number in [0, 1]; received ${describeValue(decay)}.`);
@@ -367,7 +381,7 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
     this.assertLive();
     const count = vectorCount("V", V, this.dim);
     assertAllFinite("V", V);
-    const damping = dampingOf(options);
+    const damping = dampingOf(options, KRONECKER_SOLVE_OPTIONS);
     const split = options?.split ?? "pi";
     if (split !== "pi" && split !== "exact") {
       throw new RangeError(`\`options.split\` must be "pi" or "exact"; received ${describeValue(split)}.`);
@@ -387,8 +401,8 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
    * @throws {SerializationError} on truncated, corrupted or foreign bytes.
    */
   static deserialize(bytes: Uint8Array, options?: RuntimeOptions): KroneckerFactoredFisher {
+    assertOptions("options", options, RUNTIME_OPTION);
     const state = decodeKroneckerState(bytes);
-    assertOptions("options", options);
     const kf = new KroneckerFactoredFisher(state.inputDim, state.outputDim, {
       bias: state.bias,
       ...(options?.runtime === undefined ? {} : { runtime: options.runtime }),

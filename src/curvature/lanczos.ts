@@ -3,7 +3,15 @@
 // small tridiagonal matrix is solved with the library's eigen-decomposition.
 import { ConvergenceError } from "../base/errors.js";
 import { mulberry32 } from "../base/seeded-random.js";
-import { assertOptions, assertPositiveInteger, assertTolerance, describeValue } from "../base/validate.js";
+import {
+  assertOptions,
+  assertPositiveInteger,
+  assertTolerance,
+  describeValue,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
+} from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { symmetricEigen } from "../linalg/eigen.js";
@@ -27,6 +35,13 @@ export interface TopEigenvaluesOptions extends RuntimeOptions {
    */
   tolerance?: number;
 }
+
+const TOP_EIGENVALUES_OPTIONS: OptionSpec<TopEigenvaluesOptions> = {
+  ...RUNTIME_OPTION,
+  seed: OPTION.number,
+  maxIterations: OPTION.number,
+  tolerance: OPTION.number,
+};
 
 /**
  * What topEigenvalues() returns.
@@ -84,7 +99,7 @@ export function topEigenvalues(operator: CurvatureOperator, k: number, options?:
   const dim = operator.dim;
   assertPositiveInteger("k", k);
   if (k > dim) throw new RangeError(`\`k\` must be at most operator.dim (${dim}); received ${k}.`);
-  assertOptions("options", options);
+  assertOptions("options", options, TOP_EIGENVALUES_OPTIONS);
   const seed = options?.seed ?? 1;
   if (typeof seed !== "number" || !Number.isInteger(seed)) {
     throw new RangeError(`\`options.seed\` must be an integer; received ${describeValue(seed)}.`);

@@ -21,6 +21,9 @@ import {
   dampingOf,
   type FloatRows,
   floatRowsOf,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   vectorCount,
   weightSum,
 } from "../base/validate.js";
@@ -41,6 +44,8 @@ export interface LowRankFisherOptions extends RuntimeOptions {
   /** One non-negative finite weight per row (float64 or float32); default 1 for every row. */
   weights?: Float64Array | Float32Array;
 }
+
+const LOW_RANK_FISHER_OPTIONS: OptionSpec<LowRankFisherOptions> = { ...RUNTIME_OPTION, weights: OPTION.floatRows };
 
 // Columns of S transposed and folded into the Gram per SYRK call: as many as the rows the
 // other callers stage, which the kernel's panels are sized for.
@@ -133,7 +138,7 @@ export class LowRankFisher implements CurvatureOperator {
    */
   static fromScores(scores: Float64Array | Float32Array, dim: number, options?: LowRankFisherOptions): LowRankFisher {
     assertPositiveInteger("dim", dim);
-    assertOptions("options", options);
+    assertOptions("options", options, LOW_RANK_FISHER_OPTIONS);
     const rows = floatRowsOf("scores", scores, dim);
     const weights = options?.weights;
     const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);

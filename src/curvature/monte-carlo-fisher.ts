@@ -3,7 +3,15 @@
 
 import { CallbackResultError } from "../base/errors.js";
 import { packedLength } from "../base/packed-layout.js";
-import { assertDim, assertFunction, assertOptions, assertPositiveInteger } from "../base/validate.js";
+import {
+  assertDim,
+  assertFunction,
+  assertOptions,
+  assertPositiveInteger,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
+} from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import type { RuntimeOptions } from "../engine/runtime.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
@@ -19,6 +27,12 @@ export interface MonteCarloFisherOptions extends RuntimeOptions {
   /** Draws asked of `sampleScores` per call; default 1024 (the last call may ask fewer). */
   batchSize?: number;
 }
+
+const MONTE_CARLO_FISHER_OPTIONS: OptionSpec<MonteCarloFisherOptions> = {
+  ...RUNTIME_OPTION,
+  samples: OPTION.number,
+  batchSize: OPTION.number,
+};
 
 /**
  * The Monte-Carlo Fisher, a MEAN: (1/M) Σ_m s_m s_mᵀ over M scores s_m = ∇θ log p(ỹ_m | θ)
@@ -38,7 +52,7 @@ export function monteCarloFisher(
 ): SymmetricMatrix {
   assertFunction("sampleScores", sampleScores, "(count) => Float64Array");
   assertDim("dim", dim);
-  assertOptions("options", options);
+  assertOptions("options", options, MONTE_CARLO_FISHER_OPTIONS);
   if (options === undefined) throw new TypeError("`options` must be given, with the number of draws `samples`.");
   const { samples, batchSize = 1024 } = options;
   assertPositiveInteger("options.samples", samples);

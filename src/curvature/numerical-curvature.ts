@@ -3,7 +3,15 @@
 
 import { CallbackResultError, NonFiniteError } from "../base/errors.js";
 import { packedDiagonalIndex, packedIndex, packedLength, symmetrizeAndPack } from "../base/packed-layout.js";
-import { assertAllFinite, assertFloat64Array, assertFunction, describeValue } from "../base/validate.js";
+import {
+  assertAllFinite,
+  assertFloat64Array,
+  assertFunction,
+  assertOptions,
+  describeValue,
+  OPTION,
+  type OptionSpec,
+} from "../base/validate.js";
 import { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 
 /**
@@ -17,6 +25,8 @@ export interface FiniteDifferenceOptions {
    */
   step?: number;
 }
+
+const FINITE_DIFFERENCE_OPTIONS: OptionSpec<FiniteDifferenceOptions> = { step: OPTION.number };
 
 function stepsFor(theta: Float64Array, relative: number): Float64Array {
   if (typeof relative !== "number" || !(relative > 0 && relative < 1)) {
@@ -67,6 +77,7 @@ export function numericalHessian(
 ): SymmetricMatrix {
   assertFunction("logLik", logLik, "(theta) => number");
   assertPoint(theta);
+  assertOptions("options", options, FINITE_DIFFERENCE_OPTIONS);
   const d = theta.length;
   const h = stepsFor(theta, options?.step ?? Number.EPSILON ** 0.25);
   const at = (moves: [number, number][]): number => {
@@ -119,6 +130,7 @@ export function scoreJacobian(
 ): SymmetricMatrix {
   assertFunction("score", score, "(theta) => Float64Array");
   assertPoint(theta);
+  assertOptions("options", options, FINITE_DIFFERENCE_OPTIONS);
   const d = theta.length;
   const h = stepsFor(theta, options?.step ?? Number.EPSILON ** (1 / 3));
   const gradientAt = (j: number, sign: number): Float64Array => {

@@ -3,7 +3,7 @@
 // `dim` and `matvec` (a Hessian- or GGN-vector product from another framework) — and the
 // checks that let the library call a user's operator safely.
 import { CallbackResultError, NonFiniteError } from "../base/errors.js";
-import { assertOptions, describeValue } from "../base/validate.js";
+import { assertObject, describeValue } from "../base/validate.js";
 
 /**
  * A symmetric curvature matrix C of size dim × dim, known through its products.
@@ -27,7 +27,7 @@ export interface CurvatureOperator {
  * @throws {TypeError} naming the argument and what it received.
  */
 export function assertOperator(name: string, value: unknown): asserts value is CurvatureOperator {
-  assertOptions(name, value);
+  assertObject(name, value);
   if (value === undefined) throw new TypeError(`\`${name}\` must be a curvature operator; received undefined.`);
   const { dim, matvec, solve } = value as Partial<CurvatureOperator>;
   if (typeof dim !== "number" || !Number.isInteger(dim) || dim < 1) {

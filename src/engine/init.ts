@@ -3,7 +3,7 @@
 // `{ runtime }`. Compute is synchronous after either.
 
 import { BackendUnavailableError, NotInitializedError } from "../base/errors.js";
-import { assertOptions, assertPositiveInteger, describeValue } from "../base/validate.js";
+import { assertOptions, assertPositiveInteger, describeValue, OPTION, type OptionSpec } from "../base/validate.js";
 import { createJsKernels } from "./backends/js-kernels.js";
 import { JsMemory } from "./backends/js-memory.js";
 import { type BackendName, Runtime, type Threading } from "./runtime.js";
@@ -49,9 +49,11 @@ export function availableBackends(): BackendName[] {
   return BACKENDS.filter((name) => name === "js" || canRun(name));
 }
 
+const INIT_OPTIONS: OptionSpec<InitOptions> = { backend: OPTION.oneOf(...BACKENDS), threads: OPTION.number };
+
 /** Validates the options and names the backend they ask for (or the fastest available). */
 function chooseBackend(options: InitOptions | undefined): BackendName {
-  assertOptions("options", options);
+  assertOptions("options", options, INIT_OPTIONS);
   const requested = options?.backend;
   if (requested !== undefined && !BACKENDS.includes(requested)) {
     throw new RangeError(`\`options.backend\` must be one of ${BACKENDS.join(", ")}; received ${String(requested)}.`);

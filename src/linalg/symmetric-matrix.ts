@@ -32,6 +32,9 @@ import {
   assertTolerance,
   dampingOf,
   describeValue,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   vectorCount,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
@@ -76,6 +79,10 @@ export interface Eigen {
   /** Row-major dim×dim, orthonormal; column k is the eigenvector of values[k]. */
   vectors: Float64Array;
 }
+
+const FROM_DENSE_OPTIONS: OptionSpec<FromDenseOptions> = { ...RUNTIME_OPTION, symmetryTolerance: OPTION.number };
+const OUT_OPTIONS: OptionSpec<OutOptions> = { out: OPTION.float64Array };
+const RANK_OPTIONS: OptionSpec<RankOptions> = { tolerance: OPTION.number };
 
 const ADOPT = Symbol("adopt");
 
@@ -179,7 +186,7 @@ export class SymmetricMatrix {
     assertDim("dim", dim);
     assertLength("ap", ap, packedLength(dim), `dim(dim+1)/2 for dim ${dim}`);
     assertAllFinite("ap", ap);
-    assertOptions("options", options);
+    assertOptions("options", options, RUNTIME_OPTION);
     return new SymmetricMatrix(ADOPT, ap.slice(), dim, boundRuntime(options?.runtime));
   }
 
@@ -193,7 +200,7 @@ export class SymmetricMatrix {
     assertDim("dim", dim);
     assertLength("a", a, dim * dim, `dim×dim for dim ${dim}`);
     assertAllFinite("a", a);
-    assertOptions("options", options);
+    assertOptions("options", options, FROM_DENSE_OPTIONS);
     const runtime = boundRuntime(options?.runtime);
     const tolerance = options?.symmetryTolerance === undefined ? 1e-12 : options.symmetryTolerance;
     assertSymmetryTolerance("options.symmetryTolerance", tolerance);
@@ -250,7 +257,7 @@ export class SymmetricMatrix {
     const count = vectorCount("x", x, this.dim);
     assertAllFinite("x", x);
     const named = !(options instanceof Float64Array);
-    if (named) assertOptions("options", options);
+    if (named) assertOptions("options", options, OUT_OPTIONS);
     const out = named ? options?.out : options;
     const outName = named ? "options.out" : "out";
     if (out !== undefined) {
@@ -479,7 +486,7 @@ export class SymmetricMatrix {
    * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
    */
   rank(options?: RankOptions): number {
-    assertOptions("options", options);
+    assertOptions("options", options, RANK_OPTIONS);
     // The caller's tolerance is checked before anything is computed, and only when given.
     if (options?.tolerance !== undefined) assertTolerance("options.tolerance", options.tolerance);
     const values = this.eigenvalues();

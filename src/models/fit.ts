@@ -4,7 +4,7 @@
 // returning numbers that look like one.
 import { ConvergenceError, NotPositiveDefiniteError } from "../base/errors.js";
 import { packedDiagonalIndex } from "../base/packed-layout.js";
-import { assertAllFinite, assertFloat64Array, assertOptions } from "../base/validate.js";
+import { assertAllFinite, assertFloat64Array, assertOptions, OPTION, type OptionSpec } from "../base/validate.js";
 import type { SymmetricMatrix } from "../linalg/symmetric-matrix.js";
 import { sandwichCovariance } from "../statistics/sandwich.js";
 
@@ -104,8 +104,14 @@ export class ModelFit {
   }
 }
 
+const FIT_OPTIONS: OptionSpec<FitOptions> = {
+  start: OPTION.float64Array,
+  maxIterations: OPTION.number,
+  tolerance: OPTION.number,
+};
+
 function fitOptions(options: FitOptions | undefined, dim: number) {
-  assertOptions("options", options);
+  assertOptions("options", options, FIT_OPTIONS);
   const maxIterations = options?.maxIterations ?? 100;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     throw new RangeError(`\`options.maxIterations\` must be a positive integer; received ${maxIterations}.`);

@@ -1,7 +1,7 @@
 // The built-in models: constructors that check their data once and return a Model.
 
 import { NotPositiveDefiniteError } from "../base/errors.js";
-import { assertDim, assertOptions } from "../base/validate.js";
+import { assertDim, assertOptions, OPTION, type OptionSpec, RUNTIME_OPTION } from "../base/validate.js";
 import { scoreMoment } from "../curvature/score-moments.js";
 import { runtimeOf } from "../engine/init.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
@@ -27,9 +27,14 @@ export interface GaussianOptions extends ModelOptions {
   variance?: number;
 }
 
+const GAUSSIAN_OPTIONS: OptionSpec<GaussianOptions> = { ...RUNTIME_OPTION, variance: OPTION.number };
+
 /** The validated `options.runtime`, or undefined: the model then uses the default runtime when it computes. */
-function givenRuntime(options: ModelOptions | undefined): Runtime | undefined {
-  assertOptions("options", options);
+function givenRuntime<T extends ModelOptions>(
+  options: T | undefined,
+  spec: OptionSpec<T> = RUNTIME_OPTION as OptionSpec<T>,
+): Runtime | undefined {
+  assertOptions("options", options, spec);
   return options?.runtime === undefined ? undefined : runtimeOf(options.runtime);
 }
 
@@ -109,7 +114,7 @@ function poisson(X: Float64Array, y: Float64Array, p: number, options?: ModelOpt
  */
 function gaussian(X: Float64Array, y: Float64Array, p: number, options?: GaussianOptions): GlmModel {
   const design = checkDesign(X, y, p);
-  const runtime = givenRuntime(options);
+  const runtime = givenRuntime(options, GAUSSIAN_OPTIONS);
   const given = options?.variance;
   if (given !== undefined && !(typeof given === "number" && given > 0 && given < Number.POSITIVE_INFINITY)) {
     throw new RangeError(`\`options.variance\` must be a positive finite number; received ${String(given)}.`);

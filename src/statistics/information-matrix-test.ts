@@ -13,6 +13,9 @@ import {
   assertSymmetryTolerance,
   type Layout,
   layoutOf,
+  OPTION,
+  type OptionSpec,
+  RUNTIME_OPTION,
   rowsOf,
 } from "../base/validate.js";
 import { scoreMoment } from "../curvature/score-moments.js";
@@ -42,6 +45,14 @@ export interface InformationMatrixTestOptions extends RuntimeOptions {
    */
   symmetryTolerance?: number;
 }
+
+const INFORMATION_MATRIX_TEST_OPTIONS: OptionSpec<InformationMatrixTestOptions> = {
+  ...RUNTIME_OPTION,
+  indicatorJacobian: OPTION.float64Array,
+  layout: OPTION.oneOf("dense", "packed"),
+  hessianLayout: OPTION.oneOf("dense", "packed"),
+  symmetryTolerance: OPTION.number,
+};
 
 /**
  * A chi-square test: its statistic, degrees of freedom and p-value P(χ²_df > statistic).
@@ -129,7 +140,7 @@ export function informationMatrixTest(
   options?: InformationMatrixTestOptions,
 ): InformationMatrixTestResult {
   assertDim("dim", dim);
-  assertOptions("options", options);
+  assertOptions("options", options, INFORMATION_MATRIX_TEST_OPTIONS);
   const n = rowsOf("scores", scores, dim);
   const layout =
     options?.layout === undefined && options?.hessianLayout !== undefined

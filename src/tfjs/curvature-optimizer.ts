@@ -2,6 +2,7 @@
 // while model.fit (or a custom loop) computes the loss and its gradients, the checks that refuse
 // a step before anything changes, and the plain update θ ← θ − η·step.
 import * as tf from "@tensorflow/tfjs-core";
+import type { OptionKind } from "../base/validate.js";
 import { DisposedError, NonFiniteError } from "../index.js";
 import type { Capture } from "./capture.js";
 import { type DenseSite, denseSitesOf } from "./dense-sites.js";
@@ -42,10 +43,16 @@ export abstract class CurvatureOptimizer extends tf.Optimizer {
   private readonly next: () => number;
   private disposed = false;
 
-  protected constructor(model: unknown, options: unknown, defaults: { learningRate: number; damping: number }) {
+  protected constructor(
+    model: unknown,
+    options: unknown,
+    /** The subclass's options, each with its kind (see assertOptions). */
+    spec: Readonly<Record<string, OptionKind>>,
+    defaults: { learningRate: number; damping: number },
+  ) {
     super();
     const sites = denseSitesOf(model);
-    const settings = commonSettings(optionsObject(options), defaults.learningRate, defaults.damping);
+    const settings = commonSettings(optionsObject(options, spec), defaults.learningRate, defaults.damping);
     this.model = model as ModelLike;
     this.sites = sites;
     this.settings = settings;

@@ -1,7 +1,7 @@
 // The custom-loop path: per-layer (a, g) pairs of one batch without model.fit.
 import type * as tf from "@tensorflow/tfjs-core";
 import * as tfc from "@tensorflow/tfjs-core";
-import { describeValue } from "../base/validate.js";
+import { describeValue, OPTION, type OptionSpec } from "../base/validate.js";
 import { Capture, withCapture } from "./capture.js";
 import { assertModel, denseSitesOf } from "./dense-sites.js";
 import { type LayerPairs, readPairs } from "./layer-pairs.js";
@@ -19,6 +19,11 @@ export interface KfacPairsOptions {
   /** Seed of the sampled labels (default: Math.random). */
   seed?: number;
 }
+
+const KFAC_PAIRS_OPTIONS: OptionSpec<KfacPairsOptions> = {
+  fisher: OPTION.oneOf("sampled", "empirical"),
+  seed: OPTION.number,
+};
 
 /**
  * The (a, g) pairs of every trainable Dense layer of `model` on one batch, for a custom
@@ -41,7 +46,7 @@ export function kfacPairs(
 ): LayerPairs[] {
   assertModel(model);
   const sites = denseSitesOf(model);
-  const settings = optionsObject(options);
+  const settings = optionsObject(options, KFAC_PAIRS_OPTIONS);
   if (!(x instanceof tfc.Tensor)) throw new TypeError(`\`x\` must be a tfjs Tensor; received ${describeValue(x)}.`);
   if (!(y instanceof tfc.Tensor)) throw new TypeError(`\`y\` must be a tfjs Tensor; received ${describeValue(y)}.`);
   if (typeof loss !== "function") {

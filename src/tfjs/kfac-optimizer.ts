@@ -1,6 +1,7 @@
 // K-FAC for TensorFlow.js: a tf.Optimizer that preconditions each Dense layer's gradient with the
 // damped inverse of its Kronecker-factored Fisher G ⊗ A, kept as moving averages.
 import * as tf from "@tensorflow/tfjs-core";
+import { OPTION, type OptionSpec, RUNTIME_OPTION } from "../base/validate.js";
 import { KroneckerFactoredFisher, type Runtime } from "../index.js";
 import { CurvatureOptimizer, type GradientInput, namedMap } from "./curvature-optimizer.js";
 import { allLayers, variableNames } from "./dense-sites.js";
@@ -34,6 +35,16 @@ export interface KfacOptimizerOptions {
   /** The fisher-wasm runtime whose memory holds the factors; default the default runtime. */
   runtime?: Runtime;
 }
+
+const KFAC_OPTIMIZER_OPTIONS: OptionSpec<KfacOptimizerOptions> = {
+  ...RUNTIME_OPTION,
+  learningRate: OPTION.number,
+  damping: OPTION.number,
+  decay: OPTION.number,
+  inverseEvery: OPTION.number,
+  fisher: OPTION.oneOf("sampled", "empirical"),
+  seed: OPTION.number,
+};
 
 interface LayerCurvature {
   /** The moving averages, updated every step. */
@@ -89,8 +100,8 @@ export class KfacOptimizer extends CurvatureOptimizer {
    *   sampled Fisher, an output activation other than softmax, sigmoid or linear.
    */
   constructor(model: unknown, options?: KfacOptimizerOptions) {
-    super(model, options, { learningRate: 0.05, damping: 0.01 });
-    const settings = optionsObject(options);
+    super(model, options, KFAC_OPTIMIZER_OPTIONS, { learningRate: 0.05, damping: 0.01 });
+    const settings = optionsObject(options, KFAC_OPTIMIZER_OPTIONS);
     this.decay = fractionOption(settings, "decay", 0.95);
     this.inverseEvery = countOption(settings, "inverseEvery", 10);
     const runtime = settings.runtime as Runtime | undefined;

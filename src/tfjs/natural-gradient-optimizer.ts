@@ -1,6 +1,7 @@
 // Natural gradient for small TensorFlow.js models: every parameter in one curvature, the Fisher
 // of the batch's per-sample gradients, solved with damping each step.
 import type * as tf from "@tensorflow/tfjs-core";
+import { OPTION, type OptionSpec, RUNTIME_OPTION } from "../base/validate.js";
 import { empiricalFisher, LowRankFisher, naturalGradient, type Runtime } from "../index.js";
 import { CurvatureOptimizer } from "./curvature-optimizer.js";
 import { allLayers, variableNames } from "./dense-sites.js";
@@ -33,6 +34,15 @@ export interface NaturalGradientOptimizerOptions {
   /** The fisher-wasm runtime to compute in; default the default runtime. */
   runtime?: Runtime;
 }
+
+const NATURAL_GRADIENT_OPTIMIZER_OPTIONS: OptionSpec<NaturalGradientOptimizerOptions> = {
+  ...RUNTIME_OPTION,
+  learningRate: OPTION.number,
+  damping: OPTION.number,
+  fisher: OPTION.oneOf("sampled", "empirical"),
+  seed: OPTION.number,
+  memoryBudget: OPTION.number,
+};
 
 /**
  * Natural-gradient descent for a model whose trainable layers are all Dense: each step forms the
@@ -68,8 +78,8 @@ export class NaturalGradientOptimizer extends CurvatureOptimizer {
    * @throws {UnsupportedModelError} when a trainable layer is not Dense, or the model has none.
    */
   constructor(model: unknown, options?: NaturalGradientOptimizerOptions) {
-    super(model, options, { learningRate: 0.1, damping: 0.01 });
-    const settings = optionsObject(options);
+    super(model, options, NATURAL_GRADIENT_OPTIMIZER_OPTIONS, { learningRate: 0.1, damping: 0.01 });
+    const settings = optionsObject(options, NATURAL_GRADIENT_OPTIMIZER_OPTIONS);
     this.memoryBudget = positiveOption(settings, "memoryBudget", 8 * 1024 * 1024);
     this.runtime = settings.runtime as Runtime | undefined;
     const factored = new Set(this.sites.flatMap(variableNames));

@@ -1,5 +1,5 @@
 // Validation of the optimizers' options: every value checked before anything is built.
-import { describeValue } from "../base/validate.js";
+import { assertOptions, describeValue, type OptionSpec } from "../base/validate.js";
 
 /** Which Fisher the curvature estimates; see the README's "Training with TensorFlow.js". */
 export type FisherKind = "sampled" | "empirical";
@@ -12,12 +12,13 @@ export interface CommonSettings {
   readonly seed: number | undefined;
 }
 
-export function optionsObject(value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null) {
-    throw new TypeError(`\`options\` must be an object; received ${describeValue(value)}.`);
-  }
-  return value as Record<string, unknown>;
+/**
+ * The options object checked against the keys `spec` lists (see assertOptions), or {} when none
+ * was given; each option's range is checked by the functions below.
+ */
+export function optionsObject<T>(value: T | undefined, spec: OptionSpec<T>): Record<string, unknown> {
+  assertOptions("options", value, spec);
+  return (value ?? {}) as Record<string, unknown>;
 }
 
 /** A finite number > 0. @throws {RangeError} naming the option and the value. */
