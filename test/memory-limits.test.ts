@@ -13,6 +13,7 @@ import {
   RESERVED_BYTES,
   syrkScratchBound,
 } from "../src/base/memory-limits.js";
+import { packedLength } from "../src/base/packed-layout.js";
 import { createJsKernels } from "../src/engine/backends/js-kernels.js";
 import { JsMemory } from "../src/engine/backends/js-memory.js";
 import type { LinearMemory } from "../src/engine/kernels.js";
@@ -34,7 +35,7 @@ import {
   OutOfMemoryError,
   SymmetricMatrix,
 } from "../src/index.js";
-import { eigenvectorsPlanBytes } from "../src/linalg/eigen.js";
+import { eigenvectorsPlanBytes, MAX_EIGENVECTOR_DIM, tridiagonalWorkBound } from "../src/linalg/eigen.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { normal, sample } from "./helpers/random.js";
 
@@ -131,6 +132,24 @@ describe("MAX_DIM is a dimension that works", () => {
       rt.dispose();
     }
   });
+
+  it.each(RUNTIMES)("%s: eigh and eigenvalues hold no more than eigh's plan", async (_, backend, threads) => {
+    const rt = await runtimeWith(backend, threads);
+    for (const d of [1, 2, 3, 5, 17, 33, 64, 129, 257]) {
+      expect(rt.kernels.tridiagonalizeDenseWorkBytes(d)).toBeLessThanOrEqual(tridiagonalWorkBound(d));
+      const matrix = SymmetricMatrix.fromPacked(sample(packedLength(d), normal(d)), d, { runtime: rt });
+      const base = rt.arena.liveBytes;
+      const peak = peakLiveBytes(rt, () => {
+        matrix.eigh();
+        matrix.eigenvalues();
+      });
+      expect(peak - base).toBeLessThanOrEqual(eigenvectorsPlanBytes(d) - RESERVED_BYTES);
+    }
+    for (const d of [MAX_EIGENVECTOR_DIM, MAX_DIM]) {
+      expect(rt.kernels.tridiagonalizeDenseWorkBytes(d)).toBeLessThanOrEqual(tridiagonalWorkBound(d));
+    }
+    rt.dispose();
+  });
 });
 
 describe("a size that cannot work fails at once, naming the dim and the limit", () => {
@@ -152,10 +171,10 @@ describe("a size that cannot work fails at once, naming the dim and the limit", 
       /`inputDim` = 16200 and `outputDim` = 16200 are too large together.*4294967296/,
     );
     // eigh's five dim × dim work areas: refused before the packed matrix is even read.
-    const wide = SymmetricMatrix.adopt(new Float64Array(0), 9_447, runtime);
-    expect(eigenvectorsPlanBytes(9_447)).toBeGreaterThan(MEMORY_LIMIT_BYTES);
-    expect(eigenvectorsPlanBytes(9_446)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
-    expect(() => wide.eigh()).toThrow(/`dim` = 9447 is too large for eigh\(\).*the largest dim that fits is 9446/);
+    const wide = SymmetricMatrix.adopt(new Float64Array(0), 9_060, runtime);
+    expect(eigenvectorsPlanBytes(9_060)).toBeGreaterThan(MEMORY_LIMIT_BYTES);
+    expect(eigenvectorsPlanBytes(9_059)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
+    expect(() => wide.eigh()).toThrow(/`dim` = 9060 is too large for eigh\(\).*the largest dim that fits is 9059/);
     expect(() => wide.clampEigenvalues(0)).toThrow(RangeError);
     expect(kroneckerPlanBytes(16_189, 16_189)).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
     expect(runtime.memory.buffer.byteLength).toBe(bytes);

@@ -2,7 +2,7 @@
 // Householder tridiagonalization, then implicit QL for the values alone, divide and
 // conquer and a blocked back-transformation when vectors are wanted. Input is assumed validated (finite, right length).
 import { ConvergenceError } from "../base/errors.js";
-import { packedBytes, RESERVED_BYTES } from "../base/memory-limits.js";
+import { largestDimWithin, RESERVED_BYTES } from "../base/memory-limits.js";
 import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "../engine/eigen-kernels.js";
 import type { Runtime } from "../engine/runtime.js";
 import { applyReflectors, backTransformLengths } from "./householder-back-transform.js";
@@ -92,11 +92,17 @@ export function withPackedTridiagonal<T>(
 export function symmetricEigenvalues(rt: Runtime, packed: Float64Array, dim: number): Float64Array {
   if (dim === 0) return new Float64Array(0);
   const { data, unscale } = scaled(packed);
-  const values = withTridiagonal(rt, data, dim, (rt, t) => {
+  const qlValues = (rt: Runtime, t: Tridiagonal): Float64Array => {
     const status = rt.kernels.tridiagonalEigenvalues(t.diag, t.offdiag, dim);
     if (status !== EIGEN_CONVERGED) throw notConverged(status, dim);
     return rt.read(t.diag, dim);
-  });
+  };
+  // Past eigh's limit the d × d copy would crowd out the rest of memory (at MAX_DIM it would not
+  // fit at all): the packed reduction, one column at a time, needs half as much.
+  const values =
+    dim <= MAX_EIGENVECTOR_DIM
+      ? withTridiagonal(rt, data, dim, qlValues)
+      : withPackedTridiagonal(rt, data, dim, 0, qlValues);
   if (unscale !== 1) for (let k = 0; k < dim; k++) values[k] = (values[k] as number) * unscale;
   return values;
 }
@@ -116,15 +122,43 @@ function withRegions<T>(rt: Runtime, lengths: readonly number[], body: (ptrs: nu
   }
 }
 
+/** Bytes of an arena block of n f64 (16-byte granules). */
+const blockBytes = (n: number): number => Math.ceil((Math.max(n, 1) * 8) / 16) * 16;
+
 /**
- * What symmetricEigen holds in backend memory at once for dimension d: the packed copy and the
- * reduction's vectors, and the divide and conquer's and the back-transformation's regions.
+ * An upper bound on tridiagonalizeDenseWorkBytes(d) for every backend: the WebAssembly kernel's
+ * W (d × 32), 32 f64 of scratch and the packed factors of the rank-64 update (⌈d/4⌉ + 8 panels
+ * of 64 rows, 2 112 bytes each); the plain-TypeScript kernel needs 2d + 2 f64.
+ */
+export function tridiagonalWorkBound(d: number): number {
+  return 8 * (32 * d + 32) + (Math.ceil(d / 4) + 8) * 2112;
+}
+
+/** What the reduction in panels holds in backend memory: the d × d copy, T, τ and its work. */
+function reductionPlanBytes(d: number): number {
+  return blockBytes(d * d) + 3 * blockBytes(d) + blockBytes(Math.ceil(tridiagonalWorkBound(d) / 8));
+}
+
+/**
+ * An upper bound on the GEMM kernel's scratch for the products of eigh (the merges' and the
+ * back-transformation's, one at a time): ⌈d/4⌉ + 8 panels of at most 128 rows, 4 160 bytes each.
+ */
+function gemmScratchBound(d: number): number {
+  return (Math.ceil(d / 4) + 8) * 4160;
+}
+
+/**
+ * What symmetricEigen holds in backend memory at once for dimension d: the reduction's d × d
+ * copy (which keeps the reflectors), T, τ and its work, the divide and conquer's and the
+ * back-transformation's regions, and the GEMM scratch of one of them.
  */
 export function eigenvectorsPlanBytes(d: number): number {
-  const bytes = (n: number) => Math.ceil((Math.max(n, 1) * 8) / 16) * 16;
-  const regions = [...divideConquerLengths(d), ...backTransformLengths(d)].reduce((sum, n) => sum + bytes(n), 0);
-  return packedBytes(d) + 3 * bytes(d) + bytes(2 * d + 2) + regions + RESERVED_BYTES;
+  const regions = [...divideConquerLengths(d), ...backTransformLengths(d)].reduce((sum, n) => sum + blockBytes(n), 0);
+  return reductionPlanBytes(d) + regions + blockBytes(gemmScratchBound(d) / 8) + RESERVED_BYTES;
 }
+
+/** The largest dim whose eigenvectors (dim × dim) and work areas fit in 32-bit WebAssembly memory. */
+export const MAX_EIGENVECTOR_DIM = largestDimWithin(eigenvectorsPlanBytes);
 
 /**
  * Eigenvalues (ascending) and orthonormal eigenvectors (column k for value k) of a packed 'U'

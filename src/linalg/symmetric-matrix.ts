@@ -10,7 +10,6 @@ import {
   maxAbs,
   timesPowerOfTwo,
 } from "../base/finite-results.js";
-import { largestDimWithin } from "../base/memory-limits.js";
 import {
   findAsymmetry,
   packDense,
@@ -40,7 +39,7 @@ import {
 import { runtimeOf } from "../engine/init.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { type CholeskyFactor, factorCholesky } from "./cholesky.js";
-import { eigenvectorsPlanBytes, symmetricEigen, symmetricEigenvalues } from "./eigen.js";
+import { eigenvectorsPlanBytes, MAX_EIGENVECTOR_DIM, symmetricEigen, symmetricEigenvalues } from "./eigen.js";
 
 /**
  * Damping for the Cholesky-based methods.
@@ -85,9 +84,6 @@ const OUT_OPTIONS: OptionSpec<OutOptions> = { out: OPTION.float64Array };
 const RANK_OPTIONS: OptionSpec<RankOptions> = { tolerance: OPTION.number };
 
 const ADOPT = Symbol("adopt");
-
-/** The largest dim whose eigenvectors (dim × dim) fit in 32-bit WebAssembly memory beside the packed matrix. */
-const MAX_EIGENVECTOR_DIM = largestDimWithin(eigenvectorsPlanBytes);
 
 /** A runtime given as an option, validated; undefined (bind later) when none was given. */
 function boundRuntime(given: unknown): Runtime | undefined {
@@ -447,7 +443,7 @@ export class SymmetricMatrix {
   /**
    * Eigenvalues (ascending) and orthonormal eigenvectors (columns of a row-major dim×dim array).
    * @throws {RangeError} at once when the dim × dim eigenvectors cannot fit in 32-bit WebAssembly
-   *   memory beside the matrix (dim above 9 446); eigenvalues() works up to MAX_DIM.
+   *   memory beside the matrix (dim above 9 059); eigenvalues() works up to MAX_DIM.
    * @throws {NonFiniteError} naming `matrix` when it holds a NaN or ±Infinity.
    * @throws {OverflowError} when an eigenvalue exceeds the largest double (entries near 1.8e308).
    */
