@@ -13,6 +13,7 @@ export {
 export { choleskyInverse, choleskyInverseUnblocked, choleskyInverseWorkBytes } from "./cholesky-inverse";
 export { diagonalSquares } from "./diagonal";
 export * from "./eigen";
+export { secularRoots } from "./secular-equation";
 export { tridiagonalizeDense, tridiagonalizeDenseWorkBytes } from "./tridiagonal-blocked";
 export { gemm, gemmScratchBytes } from "./gemm";
 export { addWeightedRows, rowDots, transposeBlock } from "./gemv";

@@ -8,9 +8,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { packedIndex, packedLength } from "../src/base/packed-layout.js";
 import { defaultRuntime as runtime } from "../src/engine/init.js";
+import { secularRoot } from "../src/engine/secular-equation.js";
 import { init } from "../src/index.js";
 import { symmetricEigen, symmetricEigenvalues } from "../src/linalg/eigen.js";
-import { secularRoot } from "../src/linalg/secular-equation.js";
 import { LEAF_SIZE } from "../src/linalg/tridiagonal-divide-conquer.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { expectClose } from "./helpers/compare.js";
@@ -169,6 +169,55 @@ describe.each(BACKENDS)("eigenvectors by divide and conquer on %s", (name) => {
     expect(Array.from(expectAccurate(new Float64Array(d * d), d, "zero"))).toEqual(new Array(d).fill(0));
     expect(Array.from(expectAccurate(Float64Array.of(-2.5), 1, "1×1"))).toEqual([-2.5]);
     expectClose(expectAccurate(Float64Array.of(2, 1, 1, 2), 2, "2×2"), [1, 3], 1e-15, "2×2 values");
+  });
+});
+
+/** Poles with ties to 1e-13, 1e-12 and spread ones, and their weights. */
+const CLOSE_POLES = Float64Array.of(-1, 0, 1e-13, 2, 2 + 1e-12, 5);
+const CLOSE_WEIGHTS = Float64Array.of(0.3, 0.5, 0.2, 0.6, 0.1, 0.5);
+
+/** The secular equation's value at the differences δ of one root, and the sum of its terms' magnitudes. */
+function secularResidual(z: Float64Array, rho: number, delta: ArrayLike<number>): { g: number; terms: number } {
+  let g = 1 / rho;
+  let terms = 1 / rho;
+  for (let i = 0; i < z.length; i++) {
+    g += (z[i] as number) ** 2 / (delta[i] as number);
+    terms += Math.abs((z[i] as number) ** 2 / (delta[i] as number));
+  }
+  return { g, terms };
+}
+
+describe.each(BACKENDS)("the secular roots kernel on %s", (name) => {
+  beforeAll(async () => {
+    await init({ backend: name });
+  });
+
+  it.each([1, 2, 3, 5, 6, 17, 64])("k=%i: roots interlace, residuals at a few ulps, as the reference", (k) => {
+    const next = uniform(7 * k + 1);
+    const d = k === 6 ? CLOSE_POLES : Float64Array.from({ length: k }, (_, i) => i + 0.9 * next());
+    const z = k === 6 ? CLOSE_WEIGHTS : Float64Array.from({ length: k }, () => 0.05 + next());
+    const norm = Math.hypot(...z);
+    if (k !== 6) for (let i = 0; i < k; i++) z[i] = (z[i] as number) / norm;
+    const rho = 0.7;
+    const rt = runtime();
+    rt.scoped([k, k, k * k, k], (dPtr, zPtr, deltaPtr, rootsPtr) => {
+      rt.write(dPtr as number, d);
+      rt.write(zPtr as number, z);
+      expect(
+        rt.kernels.secularRoots(dPtr as number, zPtr as number, k, rho, deltaPtr as number, rootsPtr as number),
+      ).toBe(0);
+      const roots = rt.read(rootsPtr as number, k);
+      const delta = rt.read(deltaPtr as number, k * k);
+      const reference = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        const root = roots[j] as number;
+        expect(root).toBeGreaterThan(d[j] as number);
+        if (j < k - 1) expect(root).toBeLessThan(d[j + 1] as number);
+        const { g, terms } = secularResidual(z, rho, delta.subarray(j * k, (j + 1) * k));
+        expect(Math.abs(g)).toBeLessThan(20 * k * EPS * terms);
+        expect(secularRoot(d, 0, z, 0, k, rho, j, reference, 0)).toBeCloseTo(root, 12);
+      }
+    });
   });
 });
 

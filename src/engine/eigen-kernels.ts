@@ -25,6 +25,13 @@ export interface EigenKernels {
   tridiagonalizeDense(a: number, d: number, diag: number, offdiag: number, tau: number, work: number): void;
   /** Bytes of work tridiagonalizeDense needs for dimension d. */
   tridiagonalizeDenseWorkBytes(d: number): number;
+  /**
+   * All k roots of the secular equation 1/ρ + Σ zᵢ²/(dᵢ − λ) = 0 over the poles d[0..k)
+   * (strictly ascending) with weights z[0..k) (none zero), ρ > 0: roots[j] = λⱼ ascending and
+   * row j of the row-major k×k delta the differences dᵢ − λⱼ, each computed relative to the
+   * nearer pole. Returns EIGEN_CONVERGED, or 1 + j when root j did not converge.
+   */
+  secularRoots(d: number, z: number, k: number, rho: number, delta: number, roots: number): number;
   /** Writes Qᵀ (row c = column c of Q), row-major d×d, at q from what tridiagonalize left in ap and tau. */
   tridiagonalBasis(ap: number, d: number, tau: number, q: number): void;
   /**

@@ -10,12 +10,12 @@
 // Eigenvectors are the rows of row-major blocks here: the vectors of block (lo, n) are the n
 // rows of an n×n block that starts at row lo of an N×N region, so each merge's gathers and
 // copies move contiguous rows, and the leaves are the QL kernel's own layout.
-// The O(n³) work is the GEMMs and the leaves' rotations, both in the kernels; the O(n²) work
-// of each merge (deflation, roots, Löwner vectors) runs here, the same for every backend.
+// The O(n³) work is the GEMMs and the leaves' rotations, and the O(k²) secular roots of each
+// merge, all in the kernels; the rest of each merge (gathers, deflation, Löwner vectors, O(n²))
+// runs here, the same for every backend.
 import { ConvergenceError } from "../base/errors.js";
 import { EIGEN_CONVERGED, QL_SWEEPS_PER_VALUE } from "../engine/eigen-kernels.js";
 import type { Runtime } from "../engine/runtime.js";
-import { secularRoot } from "./secular-equation.js";
 
 /** Unit roundoff, 2⁻⁵³. */
 const EPS = 2 ** -53;
@@ -35,7 +35,7 @@ const BOTTOM = 2;
 export function divideConquerLengths(n: number, leafSize = LEAF_SIZE): number[] {
   const half = n * Math.ceil(n / 2);
   const leaf = Math.min(n, leafSize);
-  return [n * n, n * n, n * n, n * n, n * n, Math.max(half, 1), 4 * leaf + 2];
+  return [n * n, n * n, n * n, n * n, n * n, Math.max(half, 1), 4 * leaf + 2, 3 * n];
 }
 
 /** Backend memory for one divide and conquer (byte offsets from divideConquerLengths order). */
@@ -65,6 +65,8 @@ interface Workspace {
   panel: number;
   /** The leaf kernel's diagonal, off-diagonal and rotations. */
   leaf: number;
+  /** 3·N: the secular kernel's poles, weights and roots. */
+  secular: number;
   /** Scratch of the GEMM kernel. */
   gemmScratch: number;
 }
@@ -74,6 +76,13 @@ function notConverged(block: number, status: number, size: number, leafSize: num
     `the QL iteration for eigenvalue ${block + status - 1} of ${size} ran out of sweeps`,
     `Symmetric eigen-decomposition failed: the QL iteration for eigenvalue ${block + status - 1} of ${size} ` +
       `did not converge within ${QL_SWEEPS_PER_VALUE * leafSize} sweeps.`,
+  );
+}
+
+function secularNotConverged(j: number, k: number): ConvergenceError {
+  return new ConvergenceError(
+    `root ${j} of a secular equation of order ${k} was not found`,
+    `Symmetric eigen-decomposition failed: root ${j} of a secular equation of order ${k} did not converge.`,
   );
 }
 
@@ -250,7 +259,15 @@ function secularVectors(
   const d = Float64Array.from(kept, (p) => poles[p] as number);
   const zk = Float64Array.from(kept, (p) => z[p] as number);
   const delta = w.delta / 8;
-  for (let j = 0; j < k; j++) roots[j] = secularRoot(d, 0, zk, 0, k, rho, j, mem, delta + j * k);
+  // The roots and the k×k differences by the kernel: O(k) work per iterate of each of k roots.
+  const dPtr = w.secular;
+  const zPtr = dPtr + 8 * k;
+  const rootsPtr = zPtr + 8 * k;
+  mem.set(d, dPtr / 8);
+  mem.set(zk, zPtr / 8);
+  const status = rt.kernels.secularRoots(dPtr, zPtr, k, rho, w.delta, rootsPtr);
+  if (status !== EIGEN_CONVERGED) throw secularNotConverged(status - 1, k);
+  roots.set(mem.subarray(rootsPtr / 8, rootsPtr / 8 + k));
   // Löwner: ẑᵢ² = −(dᵢ − λᵢ) Πⱼ≠ᵢ (dᵢ − λⱼ)/(dᵢ − dⱼ) makes the dᵢ, λⱼ exact for the weights ẑ.
   const weights = new Float64Array(k);
   for (let i = 0; i < k; i++) weights[i] = mem[delta + i * k + i] as number;
@@ -331,7 +348,8 @@ export function tridiagonalDivideConquer(
   regions: readonly number[],
   leafSize = LEAF_SIZE,
 ): Float64Array {
-  const [blocks, merged, delta, lower, product, panel, leaf] = regions as [
+  const [blocks, merged, delta, lower, product, panel, leaf, secular] = regions as [
+    number,
     number,
     number,
     number,
@@ -365,6 +383,7 @@ export function tridiagonalDivideConquer(
       product,
       panel,
       leaf,
+      secular,
       gemmScratch,
     };
     solve(w, 0, n);

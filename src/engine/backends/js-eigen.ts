@@ -2,7 +2,9 @@
 // mathematics: Householder reduction of packed 'U' storage to tridiagonal form
 // (T = Qᵀ A Q, Q = H(d−2) ⋯ H(0)), the explicit basis Q, and the implicit QL
 // iteration, root-free for values only and with rotations for vectors.
+import { ConvergenceError } from "../../base/errors.js";
 import { EIGEN_CONVERGED, type EigenKernels, QL_SWEEPS_PER_VALUE } from "../eigen-kernels.js";
+import { secularRoot } from "../secular-equation.js";
 
 /** Unit roundoff, 2⁻⁵³. */
 const EPS = 2 ** -53;
@@ -108,6 +110,19 @@ export function createJsEigenKernels(f64: () => Float64Array): EigenKernels {
 
     tridiagonalizeDenseWorkBytes(d) {
       return (2 * d + 2) * 8;
+    },
+
+    secularRoots(d, z, k, rho, delta, roots) {
+      const m = f64();
+      for (let j = 0; j < k; j++) {
+        try {
+          m[roots / 8 + j] = secularRoot(m, d / 8, m, z / 8, k, rho, j, m, delta / 8 + j * k);
+        } catch (error) {
+          if (error instanceof ConvergenceError) return 1 + j;
+          throw error;
+        }
+      }
+      return EIGEN_CONVERGED;
     },
 
     tridiagonalBasis(ap, d, tau, q) {

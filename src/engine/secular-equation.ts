@@ -7,7 +7,9 @@
 // The iteration is the "middle way" of R.-C. Li (the scheme of LAPACK's dlaed4): g is modelled
 // by its two nearest poles plus a constant, matched in value and slope, and the model's root is
 // the next iterate; a bracket kept from the sign of g replaces any step that leaves it by
-// bisection, so the iteration cannot wander or stall.
+// bisection, so the iteration cannot wander or stall. The plain-TypeScript backend's
+// secularRoots kernel runs this function; the WebAssembly kernel (assembly/secular-equation.ts)
+// is the same iteration.
 import { ConvergenceError } from "../base/errors.js";
 
 /** Unit roundoff, 2⁻⁵³. */
