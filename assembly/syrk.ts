@@ -359,14 +359,21 @@ function readsInPlace(d: i32, w: usize, center: usize): bool {
   return ASC_FEATURE_SIMD && w == 0 && center == 0 && (d & 3) == 0 && d <= DIRECT_MAX_DIM;
 }
 
+// Where the weighted copy of the panels starts in scratch: after the plain ones, or the plain
+// ones themselves when unweighted (the two copies would be equal).
+// @ts-ignore: decorator
+@inline
+function weightedPanels(scratch: usize, rows: i32, d: i32, w: usize): usize {
+  return w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
+}
+
 /**
  * The first half of syrkShifted: packs the block into scratch (or, for rows read in
  * place, only checks them). Returns -1, or the flat index of the first non-finite score.
  */
 export function syrkPrepare(a: usize, rows: i32, d: i32, w: usize, center: usize, scratch: usize): i32 {
   if (readsInPlace(d, w, center)) return findNonFinite(a, rows * d);
-  const weighted = w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
-  return pack(a, rows, d, w, center, scratch, weighted);
+  return pack(a, rows, d, w, center, scratch, weightedPanels(scratch, rows, d, w));
 }
 
 /**
@@ -391,7 +398,7 @@ export function syrkSweep(
       return;
     }
   }
-  const weighted = w != 0 ? scratch + <usize>(padded4(d) >> 2) * panelStride(rows) : scratch;
+  const weighted = weightedPanels(scratch, rows, d, w);
   if (ASC_FEATURE_SIMD) {
     sweepSimd(c, shift, d, rows, scratch, weighted, panelStride(rows), 32, t0, t1);
   } else {

@@ -6,10 +6,10 @@
 import os from "node:os";
 import { availableBackends, createRuntime, empiricalFisher, type Runtime, SymmetricMatrix } from "fisher-wasm";
 import { fisherFlops } from "../tools/gflops.js";
-import { mulberry32 } from "../tools/seeded-random.js";
 import { fail, measure, QUICK, timeOnce } from "./lib/harness.js";
 import { relativeError } from "./lib/relative-error.js";
 import { report } from "./lib/report.js";
+import { diagonallyDominantSpd } from "./lib/spd-matrices.js";
 import { tfjsWasmGram, tfjsWasmReady } from "./peers/tfjs-wasm.js";
 import { SHAPES, shapeScores } from "./shapes.js";
 
@@ -81,27 +81,12 @@ async function fisherScaling(runtimes: Runtime[]): Promise<void> {
   );
 }
 
-/** A well-conditioned SPD matrix (as the cholesky suite's). */
-function spd(d: number): Float64Array {
-  const next = mulberry32(d);
-  const dense = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = (2 * next() - 1) / d;
-      dense[i * d + j] = v;
-      dense[j * d + i] = v;
-    }
-    dense[i * d + i] = 1 + next();
-  }
-  return dense;
-}
-
 function choleskyScaling(runtimes: Runtime[]): void {
   const dims = numbers(process.env.BENCH_CHOLESKY) ?? (QUICK ? [256] : [256, 1024, 2048]);
   const header = ["d", ...runtimes.map((rt) => columnName(rt.threads)), "2 t / 1 t"];
   const table: string[][] = [];
   for (const d of dims) {
-    const dense = spd(d);
+    const dense = diagonallyDominantSpd(d, d);
     const runs = runtimes.map((runtime) => {
       const matrix = SymmetricMatrix.fromDense(dense, d, { runtime });
       return () => matrix.cholesky().packed;

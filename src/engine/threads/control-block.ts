@@ -11,26 +11,54 @@ export const REMAINING = 1;
 export const FAILED = 2;
 /** Set once when the pool is disposed. */
 export const STOP = 3;
-/** Test hook: the number of a worker that must die halfway through its next share, or 0. */
+/** Test hook: the number of a worker that must die during its next job, or 0. */
 export const FAULT = 4;
+/** The next part of the current job to claim (every thread takes parts with Atomics.add). */
+export const NEXT = 5;
+/** How many parts the current job has; their tile bounds are at RANGES .. RANGES + PARTS. */
+export const PARTS = 6;
 /** The job's arguments (the syrkSweep arguments but its tile range), one word each. */
 export const ARGUMENTS = 8;
 /** Words of arguments. */
 export const ARGUMENT_WORDS = 8;
-/** [t0, t1) of thread i (0 = the calling thread) at RANGES + 2i. */
+/** Part p of the job is the column tiles [RANGES + p, RANGES + p + 1). */
 export const RANGES = ARGUMENTS + ARGUMENT_WORDS;
 
-/** Worker states, at statesWord(threads) + i. */
+/** Worker states, at STATES + i: waiting for a job. */
 export const IDLE = 0;
+/** Given the current job by the calling thread, not yet started on it (the caller may take it back). */
 export const BUSY = 1;
 /** Not started yet, or dead and being replaced. */
 export const ABSENT = 2;
+/** Working on the current job (claiming its parts). */
+export const RUNNING = 3;
 
 /** The most threads a runtime may use (the control block is sized for it). */
 export const MAX_THREADS = 256;
+
+/** The most parts a job may have (the range words between RANGES and STATES hold their bounds). */
+export const MAX_PARTS = 2 * MAX_THREADS - 1;
 
 /** First word of the per-thread states. */
 export const STATES = RANGES + 2 * MAX_THREADS;
 
 /** Bytes the control block reserves at the start of the heap (a multiple of 64). */
 export const CONTROL_BYTES = Math.ceil(((STATES + MAX_THREADS) * 4) / 64) * 64;
+
+/** Every word and state above by name: the worker script, which cannot import, gets them substituted. */
+export const CONTROL_WORDS: Readonly<Record<string, number>> = {
+  GENERATION,
+  REMAINING,
+  FAILED,
+  STOP,
+  FAULT,
+  NEXT,
+  PARTS,
+  ARGUMENTS,
+  RANGES,
+  STATES,
+  IDLE,
+  BUSY,
+  ABSENT,
+  RUNNING,
+};

@@ -1,9 +1,13 @@
 // A pool of worker threads that share one WebAssembly memory with the calling thread and split
-// the column tiles of a SYRK sweep between them. The calling thread computes the first share
-// itself, then waits on the control block until every worker has finished its own (blocking in
-// Atomics.wait where allowed, spinning on a browser's main thread). A supervisor worker owns the
-// compute workers and reports their death through the same block (see worker-source.ts).
+// the column tiles of a SYRK sweep between them. A job is cut into more parts than threads and
+// every thread, the calling one included, claims the next unclaimed part until none is left:
+// a worker that wakes late or runs on a slower (or busier) core takes fewer parts instead of
+// holding the call up. Which thread sums a tile column never changes its bits. The calling thread
+// then waits on the control block until every worker has finished (blocking in Atomics.wait where
+// allowed, spinning on a browser's main thread). A supervisor worker owns the compute workers and
+// reports their death through the same block (see worker-source.ts).
 import { WorkerFailedError } from "../../base/errors.js";
+import type { ThreadKernels } from "../thread-kernels.js";
 import {
   ABSENT,
   ARGUMENTS,
@@ -12,6 +16,9 @@ import {
   FAULT,
   GENERATION,
   IDLE,
+  MAX_PARTS,
+  NEXT,
+  PARTS,
   RANGES,
   REMAINING,
   STATES,
@@ -20,25 +27,26 @@ import {
 import { canBlock, startWorker, type WorkerHandle } from "./platform.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
-/** The syrkSweep export that every thread runs over its range of column tiles. */
-export type SweepKernel = (
-  c: number,
-  shift: number,
-  a: number,
-  rows: number,
-  d: number,
-  w: number,
-  center: number,
-  scratch: number,
-  t0: number,
-  t1: number,
-) => void;
+/** The syrkSweep export that every thread runs over the column tiles of the parts it claims. */
+export type SweepKernel = ThreadKernels["syrkSweep"];
 
 /**
  * Below this many flops a call runs on the calling thread alone: waking the workers and waiting
  * for them costs tens of microseconds, the work of a 256-row chunk at d ≈ 64 (rows·d·(d+1) = 2²⁰).
  */
 export const MIN_SHARED_FLOPS = 1 << 22;
+
+/**
+ * Parts per thread in a job: enough that a late or slow thread costs at most a small part of
+ * the call, few enough that claiming them (one atomic add each) costs nothing measurable.
+ */
+export const PARTS_PER_THREAD = 6;
+
+/**
+ * Load checks of the finishing workers before the calling thread blocks: the last parts end
+ * within microseconds of each other, less than a wake-up from Atomics.wait takes.
+ */
+const SPINS_BEFORE_WAIT = 1 << 14;
 
 /** Stops the pools of runtimes that were dropped without dispose(). */
 const orphans = new FinalizationRegistry<WorkerHandle>((supervisor) => stopSupervisor(supervisor));
@@ -117,32 +125,41 @@ export class WorkerPool {
   }
 
   /**
-   * Runs sweep over the tile ranges between consecutive `bounds` (one range per thread, the
-   * calling thread the first), the arguments but the range being `args`.
-   * @throws {WorkerFailedError} when a worker died during its share (the others have finished).
+   * Runs sweep over the tile ranges between consecutive `bounds` (at most MAX_PARTS of them), the
+   * arguments but the range being `args`: each range by whichever thread claims it first.
+   * @throws {WorkerFailedError} when a worker died during the job (the others have finished).
    */
   sweep(kernel: SweepKernel, args: readonly number[], bounds: readonly number[]): void {
     const c = this.control;
     const parts = bounds.length - 1;
-    let claimed = 0;
+    if (parts > MAX_PARTS) throw new RangeError(`a job has at most ${MAX_PARTS} parts, not ${parts}`);
     for (let i = 0; i < args.length; i++) c[ARGUMENTS + i] = args[i] as number;
-    // Ranges that no live worker takes are the calling thread's: a dead or not yet replaced
-    // worker costs speed, never a result (every range is summed the same way by any thread).
-    const mine: number[] = [0];
-    for (let i = 1; i < parts; i++) {
-      c[RANGES + 2 * i] = bounds[i] as number;
-      c[RANGES + 2 * i + 1] = bounds[i + 1] as number;
-      if (!this.disposed && Atomics.compareExchange(c, STATES + i, IDLE, BUSY) === IDLE) claimed++;
-      else mine.push(i);
+    for (let p = 0; p <= parts; p++) c[RANGES + p] = bounds[p] as number;
+    c[PARTS] = parts;
+    Atomics.store(c, NEXT, 0);
+    // Counted before the worker can see the job, so it can never count itself out first.
+    const given: number[] = [];
+    for (let i = 1; i < this.threads && !this.disposed; i++) {
+      Atomics.add(c, REMAINING, 1);
+      if (Atomics.compareExchange(c, STATES + i, IDLE, BUSY) === IDLE) given.push(i);
+      else Atomics.sub(c, REMAINING, 1);
     }
-    if (claimed > 0) {
-      Atomics.store(c, REMAINING, claimed);
+    if (given.length > 0) {
       Atomics.add(c, GENERATION, 1);
       Atomics.notify(c, GENERATION);
     }
     const [a0, a1, a2, a3, a4, a5, a6, a7] = args as [number, number, number, number, number, number, number, number];
-    for (const i of mine) kernel(a0, a1, a2, a3, a4, a5, a6, a7, bounds[i] as number, bounds[i + 1] as number);
-    if (claimed === 0) return;
+    for (let p = Atomics.add(c, NEXT, 1); p < parts; p = Atomics.add(c, NEXT, 1)) {
+      kernel(a0, a1, a2, a3, a4, a5, a6, a7, bounds[p] as number, bounds[p + 1] as number);
+    }
+    if (given.length === 0) return;
+    // Workers that have not started by now would find no part left: take the job back from them
+    // (except a worker told to fail, so that its test fault always happens).
+    const faulty = Atomics.load(c, FAULT);
+    for (const i of given) {
+      if (i !== faulty && Atomics.compareExchange(c, STATES + i, BUSY, IDLE) === BUSY) Atomics.sub(c, REMAINING, 1);
+    }
+    for (let spin = 0; spin < SPINS_BEFORE_WAIT && Atomics.load(c, REMAINING) !== 0; spin++);
     for (let r = Atomics.load(c, REMAINING); r !== 0; r = Atomics.load(c, REMAINING)) {
       if (this.block) Atomics.wait(c, REMAINING, r);
     }
@@ -150,7 +167,7 @@ export class WorkerPool {
     if (failed !== 0) throw new WorkerFailedError(failed);
   }
 
-  /** @internal Test hook: worker `index` (1-based) sweeps half of its next share and dies. */
+  /** @internal Test hook: worker `index` (1-based) sweeps half of its first part of its next job and dies. */
   injectFault(index: number): void {
     Atomics.store(this.control, FAULT, index);
   }

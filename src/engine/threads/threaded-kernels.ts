@@ -4,8 +4,8 @@
 // same order as the single-threaded kernel, so results do not depend on the thread count.
 import { ALL_FINITE, type Kernels } from "../kernels.js";
 import type { ThreadKernels } from "../thread-kernels.js";
-import { CONTROL_BYTES } from "./control-block.js";
-import { balancedTileBounds, type WorkerPool } from "./pool.js";
+import { CONTROL_BYTES, MAX_PARTS } from "./control-block.js";
+import { balancedTileBounds, PARTS_PER_THREAD, type WorkerPool } from "./pool.js";
 
 /** The byte offset of the control block: the start of the module's heap, on a cache line. */
 export function controlBlockPtr(base: Kernels): number {
@@ -38,7 +38,10 @@ export function threadedKernels(base: Kernels & ThreadKernels, pool: WorkerPool)
     const tiles = (d + 3) >> 2;
     const parts = partsFor(pool, rows, d);
     if (parts <= 1) sweep(c, shift, a, rows, d, w, center, scratch, 0, tiles);
-    else pool.sweep(sweep, [c, shift, a, rows, d, w, center, scratch], balancedTileBounds(tiles, parts));
+    else {
+      const cuts = Math.min(tiles, parts * PARTS_PER_THREAD, MAX_PARTS);
+      pool.sweep(sweep, [c, shift, a, rows, d, w, center, scratch], balancedTileBounds(tiles, cuts));
+    }
     return ALL_FINITE;
   };
   return {
