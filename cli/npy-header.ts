@@ -36,6 +36,9 @@ export function parsePreamble(bytes: Uint8Array): Preamble {
   const major = bytes[6];
   const minor = bytes[7];
   const version = `${major}.${minor}`;
+  // numpy writes and reads only versions 1.0, 2.0 and 3.0: another minor version is a format
+  // nobody has defined, so reading it as its major version could answer for the wrong bytes.
+  if (minor !== 0) throw new HeaderError(`unsupported .npy format version ${version} (known: 1.0, 2.0, 3.0)`);
   if (major === 1) return { version, headerLength: bytes[8] | (bytes[9] << 8), dataOffset: 10, utf8: false };
   if (major === 2 || major === 3) {
     if (bytes.length < 12) throw new HeaderError(`truncated .npy header: the file has only ${bytes.length} bytes`);

@@ -91,10 +91,20 @@ function readLayout(fd: number, size: number, display: string): Layout {
   return { dataOffset, descr, dtype: dtype.name, itemSize: dtype.size, shape, length };
 }
 
-/** A file shorter than its shape says fails here, before any work, naming where it ends. */
+/**
+ * A file shorter than its shape says fails here, before any work, naming where it ends; so does
+ * one with bytes after the data, which its header does not account for (a header that lost rows,
+ * or two files run together): reading only the rows the shape names would answer for part of the file.
+ */
 function checkSize({ dataOffset, dtype, itemSize, shape, length }: Layout, size: number, display: string): void {
   const expected = dataOffset + length * itemSize;
-  if (size >= expected) return;
+  if (size === expected) return;
+  if (size > expected) {
+    throw new InputError(
+      display,
+      `${size - expected} bytes after the data: shape ${formatShape(shape)} of ${dtype} accounts for ${expected} bytes, but the file has ${size}`,
+    );
+  }
   const rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
   const rowBytes = rowLength * itemSize;
   const complete = rowBytes > 0 ? Math.floor((size - dataOffset) / rowBytes) : 0;
