@@ -91,3 +91,40 @@ export function withArgumentNames<T>(names: Readonly<Record<string, string>>, co
     throw error;
   }
 }
+
+/**
+ * The range of Σ w in which a weighted mean is summed on the caller's weights as they are; outside
+ * it, the weights are rescaled by a power of two first (see normalizedWeights). Scaling by a power
+ * of two is exact, so the bound only decides when the copy is worth making.
+ */
+export const WEIGHT_SUM_RANGE = { min: 2 ** -128, max: 2 ** 128 } as const;
+
+/** Weights scaled by 2^-exponent (exactly) so that they sum to [1/2, 1). */
+export interface NormalizedWeights {
+  readonly weights: Float64Array;
+  /** Σ of the scaled weights. */
+  readonly total: number;
+  readonly exponent: number;
+}
+
+/**
+ * `weights` (or `rows` unit weights when undefined) times 2^-exponent, with the exponent chosen so
+ * that they sum to [1/2, 1) even when their own sum overflows or underflows. All-zero weights are
+ * returned as they are (exponent 0).
+ */
+export function normalizedWeights(weights: ArrayLike<number> | undefined, rows: number): NormalizedWeights {
+  const unit = weights === undefined;
+  const largest = unit ? (rows > 0 ? 1 : 0) : maxAbs(weights);
+  if (largest === 0) return { weights: new Float64Array(rows), total: 0, exponent: 0 };
+  const top = binaryExponent(largest);
+  let sum = 0; // ≤ 2 · rows: every term is below 2 after the first scaling
+  for (let i = 0; i < rows; i++) sum += unit ? timesPowerOfTwo(1, -top) : timesPowerOfTwo(weights[i] as number, -top);
+  const exponent = top + binaryExponent(sum) + 1;
+  const scaled = new Float64Array(rows);
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    scaled[i] = timesPowerOfTwo(unit ? 1 : (weights[i] as number), -exponent);
+    total += scaled[i] as number;
+  }
+  return { weights: scaled, total, exponent };
+}

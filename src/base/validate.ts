@@ -1,5 +1,5 @@
 // Argument checks for the public edge. Kernels below trust their inputs.
-import { EmptyMeanError, NonFiniteError, OptionTypeError, UnknownOptionError } from "./errors.js";
+import { EmptyMeanError, NonFiniteError, OptionTypeError, OverflowError, UnknownOptionError } from "./errors.js";
 import { accumulatorPlanBytes, MEMORY_LIMIT_BYTES } from "./memory-limits.js";
 import { MAX_DIM } from "./packed-layout.js";
 
@@ -99,6 +99,36 @@ export function weightSum(name: string, weights: unknown, rows: number): number 
       throw new RangeError(`\`${name}\` must be finite and non-negative; ${name}[${i}] is ${w}.`);
     }
     sum += w;
+  }
+  return sum;
+}
+
+/** The smallest positive normal double, 2^-1022: below it a number has lost bits, and 1/x overflows. */
+const SMALLEST_NORMAL = 2 ** -1022;
+
+/**
+ * Checks the weights of a batch an accumulator adds (as weightSum) and that what it holds stays in
+ * range: an accumulator keeps the SUM Σ w (and sums weighted by w), so a positive weight below
+ * 2^-1022 (a subnormal number: 1/Σw of it overflows) and a batch that takes Σ w past the largest
+ * double are refused, where a one-shot mean rescales its weights instead. Returns the batch's Σ w.
+ * @throws {RangeError} naming a subnormal weight. @throws {OverflowError} naming the weights when Σ w overflows.
+ */
+export function accumulatedWeightSum(name: string, weights: unknown, rows: number, held: number): number {
+  const sum = weightSum(name, weights, rows);
+  const w = weights as FloatRows;
+  for (let i = 0; i < rows; i++) {
+    const v = w[i] as number;
+    if (v > 0 && v < SMALLEST_NORMAL) {
+      throw new RangeError(
+        `\`${name}\` of an accumulator must be 0 or at least 2^-1022 (2.2e-308); ${name}[${i}] is ${v}, so Σ w could not be inverted. Scale the weights up: a mean does not depend on their scale.`,
+      );
+    }
+  }
+  if (held + sum > Number.MAX_VALUE) {
+    throw new OverflowError(
+      name,
+      `Σ w of the accumulator would be ${held} + ${sum}, past the largest double. Scale the weights down: a mean does not depend on their scale.`,
+    );
   }
   return sum;
 }

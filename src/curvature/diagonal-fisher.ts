@@ -6,14 +6,20 @@
 // the runtime. Also the diagonal as a
 // curvature operator, whose matvec and solve are element-wise.
 import { installDispose } from "../base/disposable.js";
-import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
+import { EmptyMeanError, NonFiniteError, OverflowError } from "../base/errors.js";
+import {
+  firstNonFinite as firstNonFiniteIndex,
+  normalizedWeights,
+  timesPowerOfTwo,
+  WEIGHT_SUM_RANGE,
+} from "../base/finite-results.js";
 import { MAX_PAGES, PAGE_BYTES } from "../base/memory-limits.js";
 import {
+  accumulatedWeightSum,
   assertAllFinite,
   assertFloat64Array,
   assertOptions,
   assertPositiveInteger,
-  batchRowsOf,
   dampingOf,
   describeValue,
   type FloatRows,
@@ -24,11 +30,10 @@ import {
   RUNTIME_OPTION,
   scoreBatchOf,
   vectorCount,
-  weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
-import { BatchBuffer } from "../engine/memory/batch-buffer.js";
+import { BatchBuffer, commitPending } from "../engine/memory/batch-buffer.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import type { Runtime, RuntimeOptions } from "../engine/runtime.js";
 import { decodeDiagonalState, encodeDiagonalState } from "./diagonal-fisher-format.js";
@@ -82,12 +87,6 @@ function firstNonFinite(scores: FloatRows, dim: number, fromRow: number): NonFin
   }
   // The kernel saw a non-finite score in these rows, so the scan above always finds one.
   throw new Error("diagonalFisher: the kernel reported a non-finite score that is not in the batch.");
-}
-
-/** Whether a batch of `rows` rows is staged in one tile, so that the kernel's check alone keeps it atomic. */
-function oneTile(rows: number, dim: number): boolean {
-  const { width, rows: tileRows } = tileLayout(dim);
-  return rows <= tileRows && dim <= width;
 }
 
 /**
@@ -209,26 +208,69 @@ export function diagonalFisher(
   assertDiagonalDim("dim", dim);
   const batch = scoreBatchOf(scores, dim, options, DIAGONAL_FISHER_OPTIONS, dim, "one entry per parameter");
   const rt = runtimeOf(options?.runtime);
-  return diagonalMoment(rt, scores, dim, batch.weights, batch.divisor, batch.out);
+  return diagonalMoment(rt, scores, dim, batch.weights, batch.reduction === "mean" ? undefined : 1, batch.out);
 }
 
 /**
- * Unchecked core of diagonalFisher(): (1/divisor) Σ w s_j², into `out` when given (written
- * only when every score is finite).
+ * Unchecked core of diagonalFisher(): (1/divisor) Σ w s_j², the mean (divisor Σ w) when divisor
+ * is undefined, into `out` when given (written only when every score is finite and the result
+ * fits). As scoreMoment(): summed on the weights as they are when Σ w is in range and the result
+ * fits, else again on the weights scaled by a power of two to sum to [1/2, 1), undone exactly.
  * @throws {NonFiniteError} naming the first NaN or ±Infinity score.
+ * @throws {OverflowError} when an entry of the result exceeds the largest double.
  */
 export function diagonalMoment(
   rt: Runtime,
   scores: FloatRows,
   dim: number,
   weights: FloatRows | undefined,
-  divisor: number,
+  divisor: number | undefined,
   out?: Float64Array,
+): Float64Array {
+  const rows = scores.length / dim;
+  let total = rows;
+  if (weights !== undefined) {
+    total = 0;
+    for (let i = 0; i < rows; i++) total += weights[i] as number;
+  }
+  const weightsInRange = total === 0 || (total >= WEIGHT_SUM_RANGE.min && total <= WEIGHT_SUM_RANGE.max);
+  if (weightsInRange) {
+    const result = squaresPass(rt, scores, dim, weights, divisor ?? total);
+    if (firstNonFiniteIndex(result) < 0) return into(out, result);
+  }
+  const scaled = normalizedWeights(weights, rows);
+  const result = squaresPass(rt, scores, dim, scaled.weights, divisor ?? scaled.total);
+  if (divisor !== undefined)
+    for (let j = 0; j < dim; j++) result[j] = timesPowerOfTwo(result[j] as number, scaled.exponent);
+  const bad = firstNonFiniteIndex(result);
+  if (bad >= 0) {
+    throw new OverflowError(
+      weightsInRange ? "scores" : "options.weights",
+      `entry ${bad} of the ${divisor === undefined ? "weighted mean" : "sum"} of squared scores exceeds the largest double (Σ w = ${total}).`,
+    );
+  }
+  return into(out, result);
+}
+
+/** `result`, or `out` holding a copy of it when given. */
+function into(out: Float64Array | undefined, result: Float64Array): Float64Array {
+  if (out === undefined) return result;
+  out.set(result);
+  return out;
+}
+
+/** (1/divisor) Σ w s_j² in a new array. */
+function squaresPass(
+  rt: Runtime,
+  scores: FloatRows,
+  dim: number,
+  weights: FloatRows | undefined,
+  divisor: number,
 ): Float64Array {
   return rt.scoped([dim], (diag) => {
     const bad = addSquares(rt, scores, dim, weights, diag);
     if (bad) throw bad;
-    const result = out === undefined ? rt.read(diag, dim) : rt.readInto(diag, out);
+    const result = rt.read(diag, dim);
     if (divisor !== 1) for (let j = 0; j < dim; j++) result[j] = (result[j] as number) / divisor;
     return result;
   });
@@ -250,6 +292,9 @@ export class DiagonalFisherAccumulator {
   private rows = 0;
   private weight = 0;
   private batch: BatchBuffer | undefined;
+  /** Checks a batch's weights against what the accumulator holds; returns their Σ. */
+  private readonly checkWeights = (weights: FloatRows, rows: number): number =>
+    accumulatedWeightSum("options.weights", weights, rows, this.weight);
 
   /**
    * An empty accumulator of dimension `dim`, in the memory of `options.runtime` (default: the
@@ -299,19 +344,10 @@ export class DiagonalFisherAccumulator {
     assertOptions("options", options, ADD_OPTIONS);
     const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
-    const total = weights === undefined ? rows : weightSum("options.weights", weights, rows);
+    const total = weights === undefined ? rows : this.checkWeights(weights, rows);
     if (rows === 0) return this;
     const { rt, dim } = this;
-    const ptr = this.block.ptr;
-    // A batch of one tile is refused whole by the kernel; a longer one may fail after changing the state.
-    const snapshot = oneTile(rows, dim) ? undefined : rt.read(ptr, dim);
-    const bad = addSquares(rt, scores, dim, weights, ptr);
-    if (bad) {
-      if (snapshot) rt.write(ptr, snapshot);
-      throw bad;
-    }
-    this.rows += rows;
-    this.weight += total;
+    this.absorb(rows, total, "scores", (ptr) => addSquares(rt, scores, dim, weights, ptr));
     return this;
   }
 
@@ -346,28 +382,43 @@ export class DiagonalFisherAccumulator {
   commit(rows?: number, options?: AddOptions): this {
     this.assertLive();
     assertOptions("options", options, ADD_OPTIONS);
-    if (!this.batch) throw new BatchBufferError("no-buffer");
-    const batch = this.batch;
-    const place = batch.locate();
-    const n = batchRowsOf("rows", rows, batch.pendingRows);
-    const weights = options?.weights;
-    const total = weights === undefined ? n : weightSum("options.weights", weights, n);
-    if (n > 0) {
-      const { rt, dim } = this;
-      const ptr = this.block.ptr;
-      if (weights !== undefined) rt.f64().set(weights, place.weights / 8);
-      const w = weights === undefined ? 0 : place.weights;
-      const snapshot = n <= tileLayout(dim).rows ? undefined : rt.read(ptr, dim);
-      const bad = addResidentSquares(rt, place.scores, n, dim, w, ptr, place.scratch, "batchBuffer");
-      if (bad) {
-        if (snapshot) rt.write(ptr, snapshot);
-        throw bad;
-      }
-    }
-    batch.release();
-    this.rows += n;
-    this.weight += total;
+    const { rt, dim } = this;
+    commitPending(this.batch, rows, options?.weights, this.checkWeights, ({ rows: n, place, weights, total }) =>
+      this.absorb(n, total, "batchBuffer", (ptr) =>
+        addResidentSquares(rt, place.scores, n, dim, weights, ptr, place.scratch, "batchBuffer"),
+      ),
+    );
     return this;
+  }
+
+  /**
+   * Adds a batch's Σ w s_j² with `addTo` (which reports the first non-finite score) and counts its
+   * rows and Σ w; all or nothing: on a bad score, or sums past the largest double, the state
+   * (dim values, so the copy is cheap beside the pass over the batch) goes back to what it was.
+   */
+  private absorb(
+    rows: number,
+    total: number,
+    argument: string,
+    addTo: (ptr: number) => NonFiniteError | undefined,
+  ): void {
+    const { rt, dim } = this;
+    const ptr = this.block.ptr;
+    const snapshot = rt.read(ptr, dim);
+    const bad = addTo(ptr);
+    if (bad) {
+      rt.write(ptr, snapshot);
+      throw bad;
+    }
+    if (firstNonFiniteIndex(rt.f64().subarray(ptr / 8, ptr / 8 + dim)) >= 0) {
+      rt.write(ptr, snapshot);
+      throw new OverflowError(
+        argument,
+        "the accumulator's sums Σ w s_j² would exceed the largest double; nothing was added. Scale the scores (or the weights) down by a power of two: a mean scales back exactly.",
+      );
+    }
+    this.rows += rows;
+    this.weight += total;
   }
 
   /**
@@ -387,6 +438,18 @@ export class DiagonalFisherAccumulator {
     const { rt, dim } = this;
     const rows = other.rows;
     const weight = other.weight;
+    if (this.weight + weight > Number.MAX_VALUE) {
+      throw new OverflowError(
+        "other",
+        `Σ w of the merge would be ${this.weight} + ${weight}, past the largest double.`,
+      );
+    }
+    const merged = this.sum();
+    const theirs = other.rt.read(other.block.ptr, dim);
+    for (let j = 0; j < dim; j++) merged[j] = (merged[j] as number) + (theirs[j] as number);
+    if (firstNonFiniteIndex(merged) >= 0) {
+      throw new OverflowError("other", "the merged sums Σ w s_j² would exceed the largest double.");
+    }
     if (other.rt === rt) rt.kernels.axpy(this.block.ptr, other.block.ptr, dim, 1);
     else {
       const sum = other.rt.read(other.block.ptr, dim);
@@ -409,6 +472,8 @@ export class DiagonalFisherAccumulator {
     if (!(this.weight > 0)) throw new EmptyMeanError("the diagonal Fisher (a mean)");
     const result = this.rt.read(this.block.ptr, this.dim);
     for (let j = 0; j < result.length; j++) result[j] = (result[j] as number) / this.weight;
+    if (firstNonFiniteIndex(result) >= 0)
+      throw new OverflowError("accumulator", "its mean exceeds the largest double.");
     return result;
   }
 

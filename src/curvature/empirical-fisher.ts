@@ -49,6 +49,10 @@ const EMPIRICAL_FISHER_OPTIONS: OptionSpec<EmpiricalFisherOptions> = {
  *   weights, an `out` of the wrong length or a bad runtime.
  * @throws {EmptyMeanError} for a mean of rows that hold no weight.
  * @throws {NonFiniteError} naming the row and column of a NaN or ±Infinity score.
+ * @throws {OverflowError} when an entry of the result exceeds the largest double (a sum past
+ *   1.8e308; a mean is computed in range whenever it fits, whatever the scale of the weights
+ *   or of the intermediate sums), naming `scores`, or `options.weights` when Σ w overflows or
+ *   underflows. `out` is then untouched.
  * @category Curvature
  */
 export function empiricalFisher(
@@ -66,6 +70,11 @@ export function empiricalFisher(
     "the packed dim(dim+1)/2 entries of the result",
   );
   const rt = runtimeOf(options?.runtime);
-  const request = { weights: batch.weights, centered: options?.centered === true, divisor: batch.divisor };
+  const request = {
+    weights: batch.weights,
+    centered: options?.centered === true,
+    divisor: batch.divisor,
+    mean: batch.reduction === "mean",
+  };
   return SymmetricMatrix.adopt(scoreMoment(rt, scores, dim, { ...request, argument: "scores" }, batch.out), dim, rt);
 }

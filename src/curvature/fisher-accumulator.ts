@@ -11,23 +11,24 @@
 // multiplies by W_a W_b / W; the small offsets keep δ, and so M, at two-pass accuracy.
 
 import { installDispose } from "../base/disposable.js";
-import { BatchBufferError, EmptyMeanError, NonFiniteError } from "../base/errors.js";
-import { packedLength } from "../base/packed-layout.js";
+import { EmptyMeanError, NonFiniteError, OverflowError } from "../base/errors.js";
+import { firstNonFinite, maxAbs } from "../base/finite-results.js";
+import { packedDiagonalIndex, packedLength } from "../base/packed-layout.js";
 import {
+  accumulatedWeightSum,
   assertDim,
   assertOptions,
   assertPositiveInteger,
-  batchRowsOf,
   describeValue,
+  type FloatRows,
   floatRowsOf,
   OPTION,
   type OptionSpec,
   RUNTIME_OPTION,
-  weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
-import { BatchBuffer } from "../engine/memory/batch-buffer.js";
+import { BatchBuffer, commitPending } from "../engine/memory/batch-buffer.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
 import { CHUNK_ROWS, type Runtime, type RuntimeOptions, type Staging } from "../engine/runtime.js";
 import { type BadEntry, type Chunk, residentChunks, streamChunks } from "../engine/stream.js";
@@ -68,6 +69,9 @@ export class FisherAccumulator {
   private rows = 0;
   private weight = 0;
   private batch: BatchBuffer | undefined;
+  /** Checks a batch's weights against what the accumulator holds; returns their Σ. */
+  private readonly checkWeights = (weights: FloatRows, rows: number): number =>
+    accumulatedWeightSum("options.weights", weights, rows, this.weight);
 
   /**
    * An empty accumulator of dimension `dim`, in the memory of `options.runtime` (default: the default runtime).
@@ -124,10 +128,11 @@ export class FisherAccumulator {
     assertOptions("options", options, ADD_OPTIONS);
     const rows = floatRowsOf("scores", scores, this.dim);
     const weights = options?.weights;
-    if (weights !== undefined) weightSum("options.weights", weights, rows);
+    const total = weights === undefined ? rows : this.checkWeights(weights, rows);
     if (rows === 0) return this;
     const { rt, dim } = this;
-    this.absorb(rows, "scores", (fold) => streamChunks(rt, scores, dim, weights, fold));
+    const batch = { rows, total, largest: () => maxAbs(scores) };
+    this.absorb("scores", batch, (fold) => streamChunks(rt, scores, dim, weights, fold));
     return this;
   }
 
@@ -168,19 +173,13 @@ export class FisherAccumulator {
   commit(rows?: number, options?: AddOptions): this {
     this.assertLive();
     assertOptions("options", options, ADD_OPTIONS);
-    if (!this.batch) throw new BatchBufferError("no-buffer");
-    const batch = this.batch;
-    const place = batch.locate();
-    const n = batchRowsOf("rows", rows, batch.pendingRows);
-    const weights = options?.weights;
-    if (weights !== undefined) weightSum("options.weights", weights, n);
-    if (n > 0) {
-      const { rt, dim } = this;
-      if (weights !== undefined) rt.f64().set(weights, place.weights / 8);
-      const w = weights === undefined ? 0 : place.weights;
-      this.absorb(n, "batchBuffer", (fold) => residentChunks(rt, place.scores, n, dim, w, fold));
-    }
-    batch.release();
+    const { rt, dim } = this;
+    commitPending(this.batch, rows, options?.weights, this.checkWeights, ({ rows: n, place, weights, total }) => {
+      const largest = () => maxAbs(rt.f64().subarray(place.scores / 8, place.scores / 8 + n * dim));
+      this.absorb("batchBuffer", { rows: n, total, largest }, (fold) =>
+        residentChunks(rt, place.scores, n, dim, weights, fold),
+      );
+    });
     return this;
   }
 
@@ -199,11 +198,20 @@ export class FisherAccumulator {
     if (other.dim !== this.dim) {
       throw new RangeError(`\`other\` must have dim ${this.dim} to merge; received dim ${other.dim}.`);
     }
+    if (this.weight + other.weight > Number.MAX_VALUE) {
+      throw new OverflowError(
+        "other",
+        `Σ w of the merge would be ${this.weight} + ${other.weight}, past the largest double.`,
+      );
+    }
     if (other.weight > 0) {
       const { rt, dim } = this;
       const k = rt.kernels;
       const n = this.stateLength();
       const temp = rt.alloc(n);
+      // Kept outside the runtime's memory, whose plan holds one temporary state during a merge.
+      const snapshot = rt.read(this.shiftPtr, n);
+      const before = this.weight;
       try {
         if (other.rt === rt) k.copy(temp, other.shiftPtr, n);
         else rt.write(temp, other.rt.read(other.shiftPtr, n));
@@ -219,6 +227,11 @@ export class FisherAccumulator {
         }
         k.axpy(this.comomentPtr, otherComoment, packedLength(dim), 1);
         this.combineMean(otherOffset, other.weight);
+        if (this.stateOverflowed()) {
+          rt.write(this.shiftPtr, snapshot);
+          this.weight = before;
+          throw new OverflowError("other", "the merged co-moment Σ w (s − s̄)(s − s̄)ᵀ would exceed the largest double.");
+        }
       } finally {
         rt.free(temp);
       }
@@ -233,6 +246,7 @@ export class FisherAccumulator {
     const mean = this.rt.read(this.shiftPtr, this.dim);
     const offset = this.rt.read(this.offsetPtr, this.dim);
     for (let j = 0; j < this.dim; j++) mean[j] = (mean[j] as number) + (offset[j] as number);
+    if (firstNonFinite(mean) >= 0) throw new OverflowError("accumulator", "its mean score exceeds the largest double.");
     return mean;
   }
 
@@ -311,20 +325,24 @@ export class FisherAccumulator {
   }
 
   /**
-   * Folds a batch of `rows` rows chunk by chunk (`chunks` runs the fold over each and reports the
-   * first non-finite score); all or nothing: if a chunk is bad, the state goes back to what it
-   * was and NonFiniteError names `argument`, the row and the column.
+   * Folds a batch chunk by chunk (`chunks` runs the fold over each and reports the first
+   * non-finite score); all or nothing: if a chunk is bad, the state goes back to what it was and
+   * NonFiniteError names `argument`, the row and the column; if the sums overflowed, it goes back
+   * too and OverflowError names `argument`.
    */
   private absorb(
-    rows: number,
     argument: string,
+    batch: { rows: number; total: number; largest: () => number },
     chunks: (fold: (chunk: Chunk, staging: Staging) => number) => BadEntry | undefined,
   ): void {
     const { rt } = this;
     const stateLength = this.stateLength();
-    // Only a batch of several chunks, or a chunk shared with workers (one may die halfway
-    // through its columns: WorkerFailedError), can fail after changing the state: keep a copy.
-    const snapshot = rows > CHUNK_ROWS || rt.threads > 1 ? rt.alloc(stateLength) : 0;
+    // A batch can fail after changing the state: a later chunk with a bad score (several
+    // chunks), a worker that dies halfway through its columns (WorkerFailedError), or sums that
+    // overflow, found only once they are made: keep a copy then. A copy costs O(dim²); a batch of
+    // few rows is first scanned, O(rows·dim), and copied only when its sums could overflow.
+    const needsCopy = batch.rows > CHUNK_ROWS || rt.threads > 1 || this.couldOverflow(batch);
+    const snapshot = needsCopy ? rt.alloc(stateLength) : 0;
     const before = { rows: this.rows, weight: this.weight };
     const restore = (): void => {
       if (snapshot) rt.kernels.copy(this.shiftPtr, snapshot, stateLength);
@@ -344,9 +362,38 @@ export class FisherAccumulator {
         restore();
         throw new NonFiniteError(argument, bad.row, bad.column, bad.value);
       }
+      if (this.stateOverflowed()) {
+        restore();
+        throw new OverflowError(
+          argument,
+          "the accumulator's co-moment Σ w (s − s̄)(s − s̄)ᵀ (a sum) would exceed the largest double; nothing was added. Scale the scores (or the weights) down by a power of two: a mean scales back exactly.",
+        );
+      }
     } finally {
       if (snapshot) rt.free(snapshot);
     }
+  }
+
+  /**
+   * Whether adding a batch whose scores are at most `largest()` in magnitude could take the
+   * co-moment's diagonal within a factor 4 of the largest double. With the mean |μ| <= m, each new
+   * diagonal entry is at most the old one plus W_b (2s)² (the batch about its own mean) plus
+   * W_b (s + m)² (the between-means term), s = max |score|.
+   */
+  private couldOverflow(batch: { total: number; largest: () => number }): boolean {
+    const memory = this.rt.f64();
+    const shift = this.shiftPtr / 8;
+    const offset = this.offsetPtr / 8;
+    const comoment = this.comomentPtr / 8;
+    let diagonal = 0;
+    let mean = 0;
+    for (let j = 0; j < this.dim; j++) {
+      diagonal = Math.max(diagonal, memory[comoment + packedDiagonalIndex(j)] as number);
+      mean = Math.max(mean, Math.abs((memory[shift + j] as number) + (memory[offset + j] as number)));
+    }
+    const s = batch.largest();
+    const bound = diagonal + batch.total * (4 * s * s + (s + mean) * (s + mean));
+    return !(bound < Number.MAX_VALUE / 4);
   }
 
   /** Folds one chunk; returns a kernel status (the state is untouched unless it is ALL_FINITE). */
@@ -398,6 +445,26 @@ export class FisherAccumulator {
     this.weight = w;
   }
 
+  /**
+   * Whether the state holds a non-finite value, in O(dim): the co-moment is positive semidefinite,
+   * so |M[i][j]| <= max(M[i][i], M[j][j]) and its diagonal bounds it; only when a diagonal entry
+   * comes within a factor 4 of the largest double is every entry read.
+   */
+  private stateOverflowed(): boolean {
+    const memory = this.rt.f64();
+    const d = this.dim;
+    const offset = this.offsetPtr / 8;
+    const comoment = this.comomentPtr / 8;
+    let largest = 0;
+    for (let j = 0; j < d; j++) {
+      const o = memory[offset + j] as number;
+      const m = memory[comoment + packedDiagonalIndex(j)] as number;
+      if (o - o !== 0 || m - m !== 0) return true;
+      if (m > largest) largest = m;
+    }
+    return largest > Number.MAX_VALUE / 4 && firstNonFinite(this.rt.read(this.shiftPtr, this.stateLength())) >= 0;
+  }
+
   /** Writes the mean K + o into the work vector and returns its address. */
   private meanInWork(): number {
     const k = this.rt.kernels;
@@ -414,7 +481,12 @@ export class FisherAccumulator {
     try {
       rt.kernels.copy(temp, this.comomentPtr, p);
       edit(rt.kernels, temp, p);
-      return SymmetricMatrix.adopt(rt.read(temp, p), this.dim, rt);
+      const result = rt.read(temp, p);
+      // The state is finite, but the mean μ μᵀ (or W μ μᵀ of a sum) added to it may not be.
+      const bad = firstNonFinite(result);
+      if (bad >= 0)
+        throw new OverflowError("accumulator", `entry ${bad} of the result would exceed the largest double.`);
+      return SymmetricMatrix.adopt(result, this.dim, rt);
     } finally {
       rt.free(temp);
     }

@@ -5,6 +5,7 @@ import { installDispose } from "../base/disposable.js";
 import { EmptyMeanError } from "../base/errors.js";
 import { findAsymmetry, packDense, packedLength } from "../base/packed-layout.js";
 import {
+  accumulatedWeightSum,
   assertAllFiniteRows,
   assertDim,
   assertFloat64Array,
@@ -14,7 +15,6 @@ import {
   OPTION,
   type OptionSpec,
   RUNTIME_OPTION,
-  weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ResidentBlock } from "../engine/memory/resident-block.js";
@@ -106,7 +106,7 @@ export class HessianAccumulator {
     }
     const k = hessians.length / size;
     const weights = options?.weights;
-    const total = weights === undefined ? k : weightSum("options.weights", weights, k);
+    const total = weights === undefined ? k : accumulatedWeightSum("options.weights", weights, k, this.weight);
     const tolerance = options?.symmetryTolerance === undefined ? 1e-10 : options.symmetryTolerance;
     assertSymmetryTolerance("options.symmetryTolerance", tolerance);
     const packed = layout === "dense" ? packDenseBatch(hessians, d, k, tolerance) : finiteRows(hessians, size);

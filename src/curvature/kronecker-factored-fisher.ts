@@ -11,6 +11,7 @@ import { EmptyMeanError, NonFiniteError, NotPositiveDefiniteError } from "../bas
 import { kroneckerPlanBytes, MEMORY_LIMIT_BYTES } from "../base/memory-limits.js";
 import { MAX_DIM, packedColumnStart, packedDiagonalIndex, packedLength, unpackToDense } from "../base/packed-layout.js";
 import {
+  accumulatedWeightSum,
   assertAllFinite,
   assertDim,
   assertOptions,
@@ -22,7 +23,6 @@ import {
   type OptionSpec,
   RUNTIME_OPTION,
   vectorCount,
-  weightSum,
 } from "../base/validate.js";
 import { runtimeOf } from "../engine/init.js";
 import { ALL_FINITE } from "../engine/kernels.js";
@@ -447,7 +447,8 @@ export class KroneckerFactoredFisher implements CurvatureOperator {
         `\`activations\` and \`outputGradients\` must hold the same number of rows (samples); received ${rows} rows of ${this.inputDim} and ${gradientRows} rows of ${this.outputDim}.`,
       );
     }
-    const batchWeight = weights === undefined ? rows : weightSum("options.weights", weights, rows);
+    const batchWeight =
+      weights === undefined ? rows : accumulatedWeightSum("options.weights", weights, rows, this.weight);
     return { rows, weights: weights as FloatRows | undefined, batchWeight };
   }
 

@@ -9,6 +9,7 @@
 // nowhere) and the plain-TypeScript backend's memory copies itself into a new one. take() checks
 // that the view handed out still sees the runtime's current memory before anything is read.
 import { BatchBufferError } from "../../base/errors.js";
+import { batchRowsOf, type FloatRows } from "../../base/validate.js";
 import type { Runtime } from "../runtime.js";
 import { ResidentBlock } from "./resident-block.js";
 
@@ -68,6 +69,11 @@ export class BatchBuffer {
     return { scores, weights, scratch: weights + this.capacityRows * 8 };
   }
 
+  /** The runtime whose memory holds the buffer. */
+  get runtime(): Runtime {
+    return this.rt;
+  }
+
   /** Ends the pending view's lifetime: the next commit needs a new batchBuffer(). */
   release(): void {
     this.pending = undefined;
@@ -88,4 +94,39 @@ export class BatchBuffer {
 function viewIsLive(view: Float64Array, current: ArrayBufferLike): boolean {
   if (view.buffer === current) return true;
   return view.length > 0 && typeof SharedArrayBuffer !== "undefined" && view.buffer instanceof SharedArrayBuffer;
+}
+
+/** A batch being committed: how many rows, where they lie, its weights' address (0 for unit weights) and Σ w. */
+export interface CommittedBatch {
+  readonly rows: number;
+  readonly place: BatchPlace;
+  readonly weights: number;
+  readonly total: number;
+}
+
+/**
+ * The commit() of every accumulator with a batch buffer: checks that a view is pending and still
+ * live, the number of rows to commit (all handed out by default) and their weights (`checkWeights`
+ * validates them and returns Σ w), copies the weights beside the rows, lets `fold` absorb a
+ * non-empty batch and then ends the view's lifetime. When `fold` throws (a bad score), the view
+ * stays pending, to be corrected and committed again.
+ * @throws {BatchBufferError} without a pending view, or when the memory grew since it was handed out.
+ * @throws {RangeError} on a bad row count, and whatever `checkWeights` throws.
+ */
+export function commitPending(
+  batch: BatchBuffer | undefined,
+  rows: unknown,
+  weights: FloatRows | undefined,
+  checkWeights: (weights: FloatRows, rows: number) => number,
+  fold: (committed: CommittedBatch) => void,
+): void {
+  if (!batch) throw new BatchBufferError("no-buffer");
+  const place = batch.locate();
+  const n = batchRowsOf("rows", rows, batch.pendingRows);
+  const total = weights === undefined ? n : checkWeights(weights, n);
+  if (n > 0) {
+    if (weights !== undefined) batch.runtime.f64().set(weights, place.weights / 8);
+    fold({ rows: n, place, weights: weights === undefined ? 0 : place.weights, total });
+  }
+  batch.release();
 }
