@@ -124,17 +124,18 @@ export default [
       { name: "executable", writeBundle: ({ file }) => chmod(file, 0o755) },
     ],
   },
-  // The demo pages' scripts, with the library compiled in from source (one chunk the two share):
-  // main.mjs for the Fisher page, mnist.mjs for the digits page. TensorFlow.js stays an import,
+  // The demo pages' scripts, with the library compiled in from source (in chunks they share):
+  // main.mjs for the Fisher page, compute-worker.mjs for its module worker (which main.mjs starts
+  // from beside itself), mnist.mjs for the digits page. TensorFlow.js stays an import,
   // which the digits page's import map resolves to tfjs's browser module (scripts/serve-demo.ts).
   {
-    input: { main: "demo/main.ts", mnist: "demo/mnist/main.ts" },
+    input: { main: "demo/main.ts", "compute-worker": "demo/compute-worker.ts", mnist: "demo/mnist/main.ts" },
     output: {
       dir: "build/demo",
       format: "es",
       sourcemap: true,
       entryFileNames: "[name].mjs",
-      chunkFileNames: "shared.mjs",
+      chunkFileNames: "shared-[name].mjs",
     },
     plugins: [
       {

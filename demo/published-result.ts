@@ -1,5 +1,6 @@
 // What the page publishes on window.__fisherDemo when it has finished, for the browser test.
 import type { BackendName } from "fisher-wasm";
+import type { Responsiveness } from "./responsiveness.js";
 
 /** Who ruled WebAssembly SIMD out under ?nosimd: the engine itself, the page by name, or nobody. */
 export type SimdDisabledBy = "engine" | "request" | null;
@@ -9,13 +10,15 @@ export interface DemoResult {
   backend: BackendName;
   simdInEngine: boolean;
   simdDisabledBy: SimdDisabledBy;
-  /** threads() after init(), and the runtime's reason for it. */
+  /** threads() after init() in the page's compute worker, and the runtime's reason for it. */
   threads: number;
   threadsNote: string;
-  /** navigator.hardwareConcurrency. */
+  /** navigator.hardwareConcurrency, as the worker sees it. */
   hardwareThreads: number;
-  /** Whether a 512 × 300 empiricalFisher on the default runtime equals, bit for bit, the one on a 1-thread runtime. */
+  /** Whether the worker's large empiricalFisher equals, bit for bit, the one on a 1-thread runtime. */
   sameBitsAsOneThread: boolean;
+  /** The page's main thread while the worker computed that large empiricalFisher. */
+  responsiveness: Responsiveness;
   beta: number[];
   logLikelihood: number;
   standardErrors: number[];

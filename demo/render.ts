@@ -5,6 +5,7 @@ import type { Throughput } from "../tools/gflops.js";
 import { convergenceChart, spectrumChart } from "./charts.js";
 import { colourBar, heatmap, positiveRange } from "./heatmap.js";
 import { type Analysis, DAMPING, type Run, TOLERANCE } from "./logistic.js";
+import type { Responsiveness } from "./responsiveness.js";
 import { html, powerOfTen, short } from "./svg.js";
 
 // One colour per curvature, used in every panel: the empirical Fisher, and I = −H.
@@ -151,10 +152,19 @@ export function renderConvergence(result: Analysis): void {
   );
 }
 
-export function renderSpeed(backend: BackendName, speed: Throughput, rows: number, dim: number): void {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function renderSpeed(backend: BackendName, speed: Throughput, rows: number, dim: number, threads: number): void {
   setText("gflops", `${speed.gflops.toFixed(2)} GFLOP/s`);
   setText(
     "gflops-detail",
-    `empiricalFisher on seeded random ${rows.toLocaleString("en-US")} × ${dim} scores, ${backend}: ${speed.calls} calls in ${speed.seconds.toFixed(2)} s, ${speed.msPerCall.toFixed(2)} ms each; flops = N·d·(d + 1).`,
+    `empiricalFisher on seeded random ${rows.toLocaleString("en-US")} × ${dim} scores, ${backend}, ${plural(threads, "thread")} in a Web Worker: ${speed.calls} calls in ${speed.seconds.toFixed(2)} s, ${speed.msPerCall.toFixed(2)} ms each; flops = N·d·(d + 1).`,
+  );
+}
+
+export function renderResponsiveness(r: Responsiveness, threads: number, rows: number, dim: number): void {
+  setText(
+    "responsiveness",
+    `free: ${plural(r.ticks, "timer tick")} during a ${r.callMs.toFixed(0)} ms ${rows.toLocaleString("en-US")} × ${dim} empiricalFisher on ${plural(threads, "thread")} in the worker (longest pause ${r.longestPauseMs.toFixed(0)} ms)`,
   );
 }

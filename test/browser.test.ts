@@ -1,12 +1,15 @@
 // The demo page (demo/) in real headless Chromium: it must compute, in the browser, the same
 // Fisher matrices as Node does with the same code (demo/logistic.ts), on the SIMD build and,
-// in an engine that rejects SIMD, on the scalar build.
+// in an engine that rejects SIMD, on the scalar build. Its threaded work runs in a module Web
+// Worker (demo/compute-worker.ts): threads there where the page is cross-origin isolated, one
+// thread where not, and the page's main thread free during the worker's calls.
 import { mkdirSync, readFileSync } from "node:fs";
 import { init } from "fisher-wasm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Analysis, analyse } from "../demo/logistic.js";
 import type { DemoResult } from "../demo/published-result.js";
+import type { Responsiveness } from "../demo/responsiveness.js";
 import { startServer } from "../scripts/serve-demo.js";
 import { CHROMIUM_PATH, haveChromium, launchChromium, NO_SIMD_ARGS } from "./helpers/chromium.js";
 import { expectClose } from "./helpers/compare.js";
@@ -91,6 +94,18 @@ describe.skipIf(!present)(
       expect(Number.isFinite(result.gflops) && result.gflops > 0, `${label}: GFLOP/s ${result.gflops}`).toBe(true);
     }
 
+    /**
+     * The page's main thread ran its timers all through the worker's large call: a call on the
+     * main thread (blocking, or spinning while its workers finish) would show no tick during it
+     * and one pause as long as the call.
+     */
+    function expectResponsive(r: Responsiveness, label: string): void {
+      const text = `${label}: ${r.ticks} ticks during a ${r.callMs.toFixed(0)} ms call, longest pause ${r.longestPauseMs.toFixed(0)} ms`;
+      expect(r.callMs, text).toBeGreaterThan(0);
+      expect(r.ticks, text).toBeGreaterThanOrEqual(3);
+      expect(r.longestPauseMs, text).toBeLessThan(r.callMs / 2);
+    }
+
     it("the shared analysis matches statsmodels, and every optimiser converges", () => {
       expectClose(reference.beta, STATSMODELS.params, 1e-9, "MLE against statsmodels");
       expectClose(reference.standardErrors, STATSMODELS.bse, 1e-9, "SE against statsmodels");
@@ -122,19 +137,34 @@ describe.skipIf(!present)(
         expect(result.threads).toBe(result.hardwareThreads);
         if (result.hardwareThreads > 1) expect(result.threadsNote).toMatch(/threads: one per hardware thread/);
         expect(result.sameBitsAsOneThread).toBe(true);
+        expectResponsive(result.responsiveness, "isolated page");
         expectSameAnalysis(result, "isolated page");
       } finally {
         await browser.close();
       }
     });
 
-    it("?isolated=0 (no COOP/COEP): one thread, and the runtime says why", async () => {
+    it("?threads=2, isolated: the library in the page's Web Worker runs 2 threads, the same bits as one thread, the page stays free", async () => {
       const browser = await launchChromium();
       try {
-        const result = await runPage(browser, "?isolated=0", "demo-one-thread.png");
+        const result = await runPage(browser, "?threads=2", "demo-worker-2-threads.png");
+        expect(result.threads).toBe(2);
+        expect(result.threadsNote).toBe("2 threads: asked for");
+        expect(result.sameBitsAsOneThread).toBe(true);
+        expectResponsive(result.responsiveness, "2 threads in the worker");
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it("?isolated=0 (no COOP/COEP): one thread in the worker, and the runtime says why", async () => {
+      const browser = await launchChromium();
+      try {
+        const result = await runPage(browser, "?isolated=0&threads=2", "demo-one-thread.png");
         expect(result.threads).toBe(1);
         expect(result.threadsNote).toMatch(/^1 thread: .*cross-origin isolated/);
         expect(result.sameBitsAsOneThread).toBe(true);
+        expectResponsive(result.responsiveness, "page without isolation");
         expectSameAnalysis(result, "page without isolation");
       } finally {
         await browser.close();

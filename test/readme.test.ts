@@ -1,5 +1,6 @@
 // The README's examples run as written (against the built bundle), and an example followed
-// by a ```text block prints exactly that text.
+// by a ```text block prints exactly that text. Only ```js blocks run here, in Node; browser-only
+// code is fenced ```html or ```js worker, and test/browser-readme.test.ts runs it in Chromium.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";

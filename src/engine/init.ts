@@ -8,7 +8,7 @@ import { createJsKernels } from "./backends/js-kernels.js";
 import { JsMemory } from "./backends/js-memory.js";
 import { type BackendName, Runtime, type Threading } from "./runtime.js";
 import { MAX_THREADS } from "./threads/control-block.js";
-import { hardwareThreads, singleThreadReason } from "./threads/platform.js";
+import { canBlock, hardwareThreads, singleThreadReason } from "./threads/platform.js";
 import { WorkerPool } from "./threads/pool.js";
 import { controlBlockPtr, threadedKernels } from "./threads/threaded-kernels.js";
 import { canRun, hasWebAssembly, instantiate, instantiateShared, sharedBuildOf } from "./wasm/instantiate.js";
@@ -83,6 +83,12 @@ function singleThreadReasonOf(name: BackendName): string | undefined {
   return singleThreadReason() ?? (canRun(shared) ? undefined : "this engine cannot run WebAssembly threads");
 }
 
+/**
+ * Said of a threaded runtime on a thread that may not block (a browser's main thread): there the
+ * calling thread spins while the workers finish, and the page cannot paint meanwhile.
+ */
+const SPINS = "; this thread cannot block, so it spins while the workers finish (run the library in a Web Worker)";
+
 async function instantiateRuntime(name: BackendName, requested: number | undefined): Promise<Runtime> {
   const reason = singleThreadReasonOf(name);
   const threads = reason === undefined ? (requested ?? hardwareThreads()) : 1;
@@ -95,7 +101,7 @@ async function instantiateRuntime(name: BackendName, requested: number | undefin
     const shared = await instantiateShared(sharedBuildOf(name) as NonNullable<ReturnType<typeof sharedBuildOf>>);
     try {
       const pool = await WorkerPool.start(shared.module, shared.memory, controlBlockPtr(shared.kernels), threads);
-      const note = `${threads} threads: ${requested === undefined ? "one per hardware thread" : "asked for"}`;
+      const note = `${threads} threads: ${requested === undefined ? "one per hardware thread" : "asked for"}${canBlock() ? "" : SPINS}`;
       return new Runtime(name, threadedKernels(shared.kernels, pool), shared.memory, { threads, note, pool });
     } catch (error) {
       // Workers that cannot start (a Content-Security-Policy without blob:, for one) leave one thread.

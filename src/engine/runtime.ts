@@ -87,7 +87,10 @@ export class Runtime {
 
   private readonly threadCount: number;
 
-  /** Why the runtime uses that many threads, e.g. "1 thread: the page is not cross-origin isolated …". */
+  /**
+   * Why the runtime uses that many threads, e.g. "1 thread: the page is not cross-origin isolated …";
+   * on a thread that may not block (a browser's main thread) a threaded runtime adds that it spins.
+   */
   readonly threadsNote: string;
 
   /** @internal The workers, when threads > 1. */
