@@ -1,6 +1,12 @@
 // `fisher-wasm fisher`: streams a scores file through a FisherAccumulator block by block
 // and writes or prints the mean Fisher (or centered covariance).
-import { EmptyAccumulatorError, FisherAccumulator, NonFiniteError, type SymmetricMatrix } from "fisher-wasm";
+import {
+  EmptyAccumulatorError,
+  FisherAccumulator,
+  NonFiniteError,
+  OverflowError,
+  type SymmetricMatrix,
+} from "fisher-wasm";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { InputError, UsageError } from "./errors.js";
@@ -106,6 +112,8 @@ function accumulate(source: ScoresSource, weights: Weights | undefined, progress
       try {
         acc.add(block.data, w && { weights: w });
       } catch (err) {
+        // Finite scores whose sums pass the largest double: the accumulator refused the block.
+        if (err instanceof OverflowError) throw new InputError(source.display, "the result overflows float64");
         if (!(err instanceof NonFiniteError)) throw err;
         const { at, row } = block.where(err.row);
         throw new InputError(at, `row ${row}, column ${err.column} (0-based) is ${err.value}; scores must be finite`);
@@ -132,6 +140,7 @@ function mean(
     matrix = centered ? acc.covariance() : acc.fisher();
   } catch (err) {
     if (err instanceof EmptyAccumulatorError) throw new InputError(weightsFile ?? scoresFile, "all weights are zero");
+    if (err instanceof OverflowError) throw new InputError(scoresFile, "the result overflows float64");
     throw err;
   }
   if (!matrix.packed.every(Number.isFinite)) throw new InputError(scoresFile, "the result overflows float64");
